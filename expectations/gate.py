@@ -1,0 +1,264 @@
+"""The data-quality gate between transform and load, written with Great Expectations (DESIGN §5).
+
+Severity: an **error** expectation that fails quarantines the whole notice; a **warning** loads it and is
+recorded. GX is imported and its context built once per process (the import alone costs seconds).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import pandas as pd
+
+from expectations.checks import indicator_checks, project_checks
+from load.loader import CheckResult
+from transform.normalize import NoticeFrames
+
+
+@dataclass(frozen=True)
+class Check:
+    """One expectation: which frame it reads, its GX class and arguments, and its severity."""
+
+    name: str
+    frame: str  # projects | indicators
+    kind: str  # GX expectation class name
+    kwargs: dict[str, Any]
+    severity: str  # error | warning
+    id_column: str = "project_seq"
+
+
+ERROR, WARNING = "error", "warning"
+
+CHECKS: list[Check] = [
+    Check(
+        "money_adds_up",
+        "projects",
+        "ExpectColumnValuesToBeBetween",
+        {"column": "money_gap", "min_value": -0.01, "max_value": 0.01},
+        ERROR,
+    ),
+    Check(
+        "money_not_negative",
+        "projects",
+        "ExpectColumnValuesToBeBetween",
+        {"column": "min_money", "min_value": 0},
+        ERROR,
+    ),
+    Check("project_has_name", "projects", "ExpectColumnValuesToNotBeNull", {"column": "project_name"}, ERROR),
+    Check(
+        "project_has_unit_code", "projects", "ExpectColumnValuesToNotBeNull", {"column": "unit_code"}, ERROR
+    ),
+    Check(
+        "project_has_department_code",
+        "projects",
+        "ExpectColumnValuesToNotBeNull",
+        {"column": "department_code"},
+        ERROR,
+    ),
+    Check(
+        "project_has_budget_year",
+        "projects",
+        "ExpectColumnValuesToNotBeNull",
+        {"column": "budget_year"},
+        ERROR,
+    ),
+    Check(
+        "unit_code_starts_with_department_code",
+        "projects",
+        "ExpectColumnValuesToBeInSet",
+        {"column": "unit_code_under_department", "value_set": [True]},
+        ERROR,
+    ),
+    Check(
+        "period_start_not_after_end",
+        "projects",
+        "ExpectColumnValuesToBeInSet",
+        {"column": "period_ordered", "value_set": [True]},
+        ERROR,
+    ),
+    Check(
+        "project_unique_in_notice",
+        "projects",
+        "ExpectCompoundColumnsToBeUnique",
+        {"column_list": ["project_name", "unit_code", "period_start_year", "period_end_year"]},
+        ERROR,
+    ),
+    Check(
+        "project_has_indicator_rows",
+        "projects",
+        "ExpectColumnValuesToBeBetween",
+        {"column": "indicator_rows", "min_value": 1},
+        ERROR,
+    ),
+    Check(
+        "budget_year_within_period",
+        "projects",
+        "ExpectColumnValuesToBeInSet",
+        {"column": "budget_year_in_period", "value_set": [True]},
+        WARNING,
+    ),
+    Check(
+        "project_has_output_group",
+        "projects",
+        "ExpectColumnValuesToBeInSet",
+        {"column": "has_output_group", "value_set": [True]},
+        WARNING,
+    ),
+    Check(
+        "project_has_outcome_or_satisfaction_group",
+        "projects",
+        "ExpectColumnValuesToBeInSet",
+        {"column": "has_outcome_group", "value_set": [True]},
+        WARNING,
+    ),
+    Check(
+        "cost_target_matches_total",
+        "projects",
+        "ExpectColumnValuesToBeInSet",
+        {"column": "cost_target_matches_total", "value_set": [True]},
+        WARNING,
+    ),
+    Check(
+        "level1_in_vocabulary",
+        "indicators",
+        "ExpectColumnValuesToBeInSet",
+        {"column": "level1_known", "value_set": [True]},
+        WARNING,
+        "row_seq",
+    ),
+    Check(
+        "level2_in_vocabulary",
+        "indicators",
+        "ExpectColumnValuesToBeInSet",
+        {"column": "level2_known", "value_set": [True]},
+        WARNING,
+        "row_seq",
+    ),
+    Check(
+        "percent_target_within_0_100",
+        "indicators",
+        "ExpectColumnValuesToBeInSet",
+        {"column": "percent_in_range", "value_set": [True]},
+        WARNING,
+        "row_seq",
+    ),
+    Check(
+        "deadline_within_budget_year_1",
+        "indicators",
+        "ExpectColumnValuesToBeInSet",
+        {"column": "deadline_near_budget_year", "value_set": [True]},
+        WARNING,
+        "row_seq",
+    ),
+]
+SUITES = {"projects": "notice_projects", "indicators": "notice_indicators"}
+
+
+class QualityGate:
+    """Runs the suites on one notice's frames; one GX context per process, suites registered once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._ready = False
+
+    def _setup(self) -> None:
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+        from great_expectations.expectations.metadata_types import FailureSeverity
+
+        context = gx.get_context(mode="ephemeral")
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        source = context.data_sources.add_or_update_pandas("notices")
+        self._batches = {}
+        self._suites = {}
+        self._by_id: dict[str, Check] = {}
+        for frame, suite_name in SUITES.items():
+            asset = source.add_dataframe_asset(frame)
+            self._batches[frame] = asset.add_batch_definition_whole_dataframe(f"{frame}_whole")
+            suite = context.suites.add_or_update(gx.ExpectationSuite(name=suite_name))
+            for check in (c for c in CHECKS if c.frame == frame):
+                severity = FailureSeverity.CRITICAL if check.severity == ERROR else FailureSeverity.WARNING
+                exp = getattr(gx.expectations, check.kind)(
+                    **check.kwargs, severity=severity, meta={"check": check.name}
+                )
+                suite.add_expectation(exp)
+            suite.save()
+            self._suites[frame] = suite
+        self._ready = True
+
+    def run(self, frames: NoticeFrames) -> list[CheckResult]:
+        with self._lock:
+            if not self._ready:
+                self._setup()
+            data = {"projects": project_checks(frames), "indicators": indicator_checks(frames)}
+            out: list[CheckResult] = []
+            for frame, df in data.items():
+                if frame == "indicators" and df.empty:
+                    continue
+                batch = self._batches[frame].get_batch(batch_parameters={"dataframe": _plain(df)})
+                result = batch.validate(
+                    self._suites[frame],
+                    result_format={
+                        "result_format": "COMPLETE",
+                        "unexpected_index_column_names": ["project_seq"]
+                        + (["row_seq"] if frame == "indicators" else []),
+                    },
+                )
+                for r in result.results:
+                    check = _check_named(r.expectation_config.meta["check"])
+                    out.append(
+                        CheckResult(
+                            suite=SUITES[frame],
+                            expectation=check.name,
+                            severity=check.severity,
+                            success=bool(r.success),
+                            observed=_observed(check, r.result, df),
+                            unexpected_sample=_sample(r.result),
+                        )
+                    )
+            return out
+
+
+def _plain(df: pd.DataFrame) -> pd.DataFrame:
+    """GX's pandas engine wants plain object/float columns, not pandas' nullable extension dtypes."""
+    out = df.copy()
+    for col in out.columns:
+        if isinstance(out[col].dtype, pd.api.extensions.ExtensionDtype) and out[col].dtype.kind in "fiub":
+            out[col] = out[col].astype("float64") if out[col].dtype.kind == "f" else out[col].astype(object)
+    return out.astype({c: object for c in out.columns if out[c].dtype == bool})
+
+
+@cache
+def _check_named(name: str) -> Check:
+    return next(c for c in CHECKS if c.name == name)
+
+
+def _sample(result: dict) -> list:
+    rows = result.get("unexpected_index_list") or result.get("partial_unexpected_list") or []
+    return list(rows)[:20]
+
+
+def _observed(check: Check, result: dict, df: pd.DataFrame) -> str | None:
+    """The observed value beside the threshold, e.g. 'money_gap=[12.5] (allowed -0.01..0.01)'."""
+    values = result.get("partial_unexpected_list")
+    column = check.kwargs.get("column")
+    if check.kind == "ExpectColumnValuesToNotBeNull":
+        count = result.get("unexpected_count", 0)
+        return f"{count} of {len(df)} rows without {column}" if count else None
+    if not values:
+        return None
+    if check.kind == "ExpectColumnValuesToBeBetween":
+        lo, hi = check.kwargs.get("min_value"), check.kwargs.get("max_value")
+        return f"{column}={values[:10]} (allowed {lo if lo is not None else '-inf'}..{hi if hi is not None else 'inf'})"
+    return f"{column}: {len(values)} unexpected of {len(df)}: {values[:10]}"
+
+
+def failed_errors(results: list[CheckResult]) -> list[CheckResult]:
+    return [r for r in results if not r.success and r.severity == ERROR]
+
+
+def quarantine_reason(results: list[CheckResult]) -> str:
+    return "; ".join(f"{r.expectation}: {r.observed or 'failed'}" for r in failed_errors(results))

@@ -1,0 +1,82 @@
+"""Run the reader in worker processes: CPU-bound parsing in parallel, and a hung or runaway parser killed.
+
+pdfminer can loop for minutes or eat gigabytes on hostile input; only a separate process with a hard time
+limit (and an address-space cap) stops that. Workers are reused between files.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+
+from pebble import ProcessExpired, ProcessPool
+
+from extract.errors import ExtractError, ExtractTimeout, TooLarge
+from extract.model import RawNotice
+from extract.reader import MAX_PAGES, read_notice
+
+DEFAULT_TIMEOUT_S = float(os.environ.get("NOTICES_FILE_TIMEOUT", 300))
+DEFAULT_MEMORY_MB = int(os.environ.get("NOTICES_WORKER_MEMORY_MB", 2048))
+MAX_TASKS_PER_WORKER = 200  # recycle workers now and then: pdfminer caches grow
+
+
+def _limit_memory(megabytes: int) -> None:
+    if megabytes > 0:
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _read(path: str, max_pages: int) -> RawNotice | ExtractError:
+    try:
+        return read_notice(Path(path), max_pages=max_pages)
+    except ExtractError as exc:
+        return exc  # typed reasons travel back as values
+    except MemoryError:
+        return TooLarge("file needs more memory than the worker's cap")
+
+
+class Extractor:
+    """A pool of reader processes. `read` blocks until the file is read, rejected, or timed out."""
+
+    def __init__(
+        self,
+        workers: int = 1,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        memory_mb: int = DEFAULT_MEMORY_MB,
+        max_pages: int = MAX_PAGES,
+    ):
+        self.timeout_s = timeout_s
+        self.max_pages = max_pages
+        self._pool = ProcessPool(
+            max_workers=max(1, workers),
+            max_tasks=MAX_TASKS_PER_WORKER,
+            initializer=_limit_memory,
+            initargs=(memory_mb,),
+        )
+
+    def read(self, path: Path) -> RawNotice:
+        future = self._pool.schedule(_read, args=(str(path), self.max_pages), timeout=self.timeout_s)
+        try:
+            result = future.result()
+        except FutureTimeout as exc:
+            raise ExtractTimeout(f"reading took longer than {self.timeout_s:g} s; parser stopped") from exc
+        except ProcessExpired as exc:
+            raise TooLarge(
+                f"reader process died (exit code {exc.exitcode}): memory cap or parser crash"
+            ) from exc
+        if isinstance(result, ExtractError):
+            raise result
+        return result
+
+    def close(self) -> None:
+        self._pool.close()
+        self._pool.join(timeout=10)
+        self._pool.stop()
+
+    def __enter__(self) -> Extractor:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,275 @@
+"""Read a notice PDF into a `RawNotice`.
+
+Two passes: pypdfium2 reads every page's plain text (cheap) to validate the file and to choose the pages that
+can hold a target table; pdfplumber then reads only those pages, once each, for ruled tables and the text
+lines around them. A state machine walks the tables in reading order and cuts them into projects.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+import pypdfium2 as pdfium
+from pdfminer.psexceptions import PSException
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+
+from extract import layout
+from extract.errors import (
+    CorruptPdf,
+    EmptyFile,
+    EncryptedPdf,
+    ExtractError,
+    NotAPdf,
+    NoTextLayer,
+    TooLarge,
+    UnreadableGrid,
+)
+from extract.model import RawIndicatorRow, RawNotice, RawProject
+from transform.text import compact
+
+# A page is read with pdfplumber only when its plain text shows a target table's words.
+GRID_WORDS = re.compile(
+    r"[一二三]\s*级\s*指\s*标|(产出|效益|满意度)\s*指\s*标|指\s*标\s*值|绩\s*效\s*目\s*标"
+)
+MAX_PAGES = 2000
+# pdfplumber table settings for ruled grids; ruling drawn as thin rectangles is covered by "lines" too,
+# since pdfplumber turns rectangle edges into edges.
+RULED = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+}
+BAD_TEXT = re.compile(r"\(cid:\d+\)|\ufffd")
+
+
+@dataclass
+class _Block:
+    """A piece of a page in reading order: a text line or a table's rows."""
+
+    page: int
+    top: float
+    text: str | None = None
+    rows: list[list[str | None]] | None = None
+
+
+def read_notice(source: str | Path | bytes, max_pages: int = MAX_PAGES) -> RawNotice:
+    """Read one notice. Raises an `ExtractError` subclass with an operator-readable reason."""
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    if not data:
+        raise EmptyFile("empty file (0 bytes)")
+    if b"%PDF-" not in data[:1024]:
+        raise NotAPdf(f"not a PDF (starts with {_describe_magic(data)})")
+    page_texts = _plain_texts(data, max_pages)
+    selected = _select_pages(page_texts)
+    try:
+        with pdfplumber.open(io.BytesIO(data), pages=selected) as pdf:
+            producer = (pdf.metadata or {}).get("Producer")
+            blocks = list(_blocks(pdf))
+    except ExtractError:
+        raise
+    except (PdfminerException, MalformedPDFException, PSException) as exc:
+        raise CorruptPdf(f"corrupt PDF: {_root_cause(exc)}") from exc
+    except (AssertionError, RecursionError, KeyError, ValueError, TypeError, IndexError) as exc:
+        raise CorruptPdf(f"corrupt PDF: {type(exc).__name__}: {exc}"[:300]) from exc
+    cover = "\n".join(b.text for b in blocks if b.page == 1 and b.text is not None)
+    projects = _cut_projects(blocks)
+    return RawNotice(
+        pages=len(page_texts),
+        cover_text=cover,
+        projects=projects,
+        producer=str(producer) if producer else None,
+        pages_read=selected,
+    )
+
+
+def _describe_magic(data: bytes) -> str:
+    head = data[:16].lstrip()
+    if head.startswith(b"PK"):
+        return "a ZIP signature"
+    if head[:1] == b"<":
+        return "markup, probably HTML"
+    return repr(head[:8])
+
+
+def _root_cause(exc: BaseException) -> str:
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
+    return f"{type(inner).__name__}: {inner}"[:300]
+
+
+def _plain_texts(data: bytes, max_pages: int) -> list[str]:
+    """Every page's plain text via pdfium; validates the file on the way."""
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        msg = str(exc)
+        if "password" in msg.lower():
+            raise EncryptedPdf("encrypted PDF: a password is required to open it") from exc
+        raise CorruptPdf(f"corrupt PDF: {msg}") from exc
+    try:
+        n = len(doc)
+        if n == 0:
+            raise CorruptPdf("corrupt PDF: no pages (truncated file or broken page tree)")
+        if n > max_pages:
+            raise TooLarge(f"too many pages: {n} > limit {max_pages}")
+        texts = []
+        for i in range(n):
+            page = doc[i]
+            try:
+                textpage = page.get_textpage()
+                texts.append(textpage.get_text_range())
+                textpage.close()
+            finally:
+                page.close()
+    finally:
+        doc.close()
+    joined = "".join(texts)
+    if not joined.strip():
+        raise NoTextLayer("no text layer, OCR needed (image-only or blank pages)")
+    bad = len(BAD_TEXT.findall(joined))
+    if bad > 0.2 * len(joined.replace(" ", "")):
+        raise CorruptPdf("text layer unreadable: fonts without a Unicode map")
+    return texts
+
+
+def _select_pages(texts: list[str]) -> list[int]:
+    """1-based pages to read: the cover, pages with grid words, and the page after each (continuations)."""
+    hits = {i + 1 for i, t in enumerate(texts) if GRID_WORDS.search(t)}
+    pages = {1} | hits | {p + 1 for p in hits if p + 1 <= len(texts)}
+    return sorted(pages)
+
+
+def _blocks(pdf: pdfplumber.PDF) -> Iterator[_Block]:
+    """Text lines and tables of each page, in reading order; each page is parsed once and closed."""
+    for page in pdf.pages:
+        try:
+            tables = page.find_tables(RULED)
+            boxes = [t.bbox for t in tables]
+            items: list[_Block] = [
+                _Block(page.page_number, t.bbox[1], rows=t.extract()) for t in tables if t.rows
+            ]
+            for line in page.extract_text_lines(return_chars=False):
+                mid_x = (line["x0"] + line["x1"]) / 2
+                mid_y = (line["top"] + line["bottom"]) / 2
+                if any(x0 <= mid_x <= x1 and top <= mid_y <= bottom for x0, top, x1, bottom in boxes):
+                    continue
+                items.append(_Block(page.page_number, line["top"], text=line["text"]))
+            items.sort(key=lambda b: b.top)
+            yield from items
+        finally:
+            page.close()
+
+
+class _Cutter:
+    """Walks blocks in reading order and cuts them into projects (header rows, then grid rows)."""
+
+    def __init__(self) -> None:
+        self.projects: list[RawProject] = []
+        self.label: str | None = None
+        self.title: str | None = None
+        self.header_rows: list[list[str | None]] = []
+        self.roles: list[str | None] | None = None
+        self.grid_header: list[str] | None = None
+        self.current: RawProject | None = None
+        self.last_page = 0
+
+    def text(self, block: _Block) -> None:
+        line = block.text or ""
+        if layout.ANNEX.match(line):
+            self.label = compact(line)
+        elif layout.TABLE_TITLE.search(compact(line)) and "公开" not in line:
+            self.title = line.strip()
+
+    def table(self, block: _Block) -> None:
+        assert block.rows is not None
+        new_page = block.page != self.last_page
+        for i, row in enumerate(block.rows):
+            if layout.is_project_start(row):
+                self._start(block.page)
+            if self.current is None:
+                continue  # a table that is not a target table (budget statements, cover tables)
+            if self.roles is None:
+                if layout.is_grid_header(row):
+                    self._grid_header(row)
+                else:
+                    self.header_rows.append(row)
+                continue
+            if [compact(c) for c in row] == self.grid_header:
+                continue  # header repeated on a continuation page
+            cells = self._cells(row)
+            if not any(cells.values()):
+                continue
+            if i == 0 and new_page and self._is_split_remainder(cells):
+                self._merge_into_last(cells)
+                continue
+            self.current.rows.append(RawIndicatorRow(cells=cells, page=block.page))
+        self.last_page = block.page
+
+    def _start(self, page: int) -> None:
+        self._finish()
+        self.current = RawProject(
+            label=self.label, table_title=self.title, header={}, grid_columns=[], page=page
+        )
+        self.header_rows, self.roles, self.grid_header = [], None, None
+        self.label = None
+
+    def _grid_header(self, row: list[str | None]) -> None:
+        assert self.current is not None
+        self.roles = layout.column_roles(row)
+        self.grid_header = [compact(c) for c in row]
+        self.current.grid_columns = [r or "" for r in self.roles]
+        missing = {"level1", "level3", "value"} - set(self.roles)
+        if missing:
+            raise UnreadableGrid(
+                f"indicator grid on page {self.current.page} has no column for {', '.join(sorted(missing))}"
+            )
+
+    def _cells(self, row: list[str | None]) -> dict[str, str]:
+        """Cells keyed by role; columns sharing a role (merged header) are joined; None → ''."""
+        assert self.roles is not None
+        out: dict[str, str] = {}
+        for role, cell in zip(self.roles, row, strict=False):
+            if role is None or cell is None:
+                continue
+            out[role] = (out[role] + " " + cell).strip() if out.get(role) else cell
+        return out
+
+    def _is_split_remainder(self, cells: dict[str, str]) -> bool:
+        """The first row of a continuation page that finishes the last row of the previous page."""
+        if self.current is None or not self.current.rows:
+            return False
+        levels_blank = not cells.get("level1") and not cells.get("level2")
+        value_roles = ("value", "nature", "direction", "unit")
+        return levels_blank and (not cells.get("level3") or not any(cells.get(r) for r in value_roles))
+
+    def _merge_into_last(self, cells: dict[str, str]) -> None:
+        assert self.current is not None
+        last = self.current.rows[-1].cells
+        for role, text in cells.items():
+            if text:
+                last[role] = f"{last.get(role, '')}\n{text}" if last.get(role) else text
+
+    def _finish(self) -> None:
+        if self.current is None:
+            return
+        self.current.header = layout.read_header_rows(self.header_rows)
+        if self.roles is None:
+            raise UnreadableGrid(f"project table on page {self.current.page} has no indicator grid header")
+        self.projects.append(self.current)
+        self.current = None
+
+
+def _cut_projects(blocks: list[_Block]) -> list[RawProject]:
+    cutter = _Cutter()
+    for block in blocks:
+        if block.rows is not None:
+            cutter.table(block)
+        else:
+            cutter.text(block)
+    cutter._finish()
+    return cutter.projects

@@ -1,0 +1,147 @@
+"""Command line (DESIGN §6, a contract): `notices ingest SOURCE... [--warehouse URL]` and `notices status`."""
+
+from __future__ import annotations
+
+from flows import settings
+
+settings.apply()
+
+import logging  # noqa: E402
+import sys  # noqa: E402
+from typing import Annotated  # noqa: E402
+
+import typer  # noqa: E402
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Budget performance-target notices → warehouse."
+)
+
+WarehouseOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--warehouse", help="SQLAlchemy URL; default $NOTICES_WAREHOUSE_URL, else sqlite:///warehouse.db"
+    ),
+]
+
+
+@app.command()
+def ingest(
+    sources: Annotated[
+        list[str], typer.Argument(help="PDF files, folders, or http(s) URLs of PDFs or index pages")
+    ],
+    warehouse: WarehouseOpt = None,
+    workers: Annotated[int, typer.Option(min=1, help="reader processes working in parallel")] = 1,
+    upgrade: Annotated[bool, typer.Option(help="migrate an older warehouse schema automatically")] = True,
+    timeout: Annotated[float, typer.Option(help="seconds allowed to read one file")] = 300.0,
+    max_pages: Annotated[int, typer.Option(help="files with more pages are rejected")] = 2000,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="show Prefect's own log lines")] = False,
+) -> None:
+    """Ingest notices; exit 0 when every file reached a recorded status."""
+    _quiet_logs(verbose)
+    from flows import ingest as ingest_module
+    from load.db import WarehouseError, warehouse_url
+
+    url = warehouse_url(warehouse)
+    progress = _Progress()
+    ingest_module.on_file_done = progress.update
+    try:
+        summary = ingest_module.ingest_notices(
+            sources=list(sources),
+            warehouse=url,
+            workers=workers,
+            upgrade=upgrade,
+            timeout_s=timeout,
+            max_pages=max_pages,
+        )
+    except WarehouseError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except Exception as exc:  # the run itself failed (not one file): say what, exit non-zero
+        typer.echo(f"error: run failed: {type(exc).__name__}: {exc}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        progress.close()
+        ingest_module.close_resources()
+    _print_summary(summary, url)
+
+
+def _print_summary(summary, url: str) -> None:
+    from load.db import make_engine, masked
+    from load.loader import count_rows
+
+    by = summary.by_status
+    typer.echo(
+        f"run {summary.run_id} on {masked(url)}: {summary.files} files, {summary.skipped} unchanged (skipped)"
+    )
+    typer.echo(
+        "files by status: " + ", ".join(f"{k} {v}" for k, v in sorted(by.items()))
+        if by
+        else "files by status: nothing new"
+    )
+    for r in summary.results:
+        if r["status"] in ("rejected", "quarantined", "failed"):
+            typer.echo(f"  {r['status']:<11} {r['file']}: {r['reason']}")
+    engine = make_engine(url)
+    counts = count_rows(engine)
+    engine.dispose()
+    typer.echo(f"warehouse now holds {counts['projects']} projects and {counts['indicators']} indicators")
+
+
+class _Progress:
+    """A progress bar on a terminal, one plain line per file otherwise."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.bar = None
+
+    def update(self, result, done: int, total: int) -> None:
+        if self.tty:
+            if self.bar is None:
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+                self.bar = Progress(
+                    TextColumn("ingest"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TextColumn("{task.description}"),
+                    transient=True,
+                )
+                self.bar.start()
+                self.task = self.bar.add_task("", total=total)
+            self.bar.update(self.task, completed=done, description=result.file)
+        else:
+            typer.echo(f"[{done}/{total}] {result.status:<11} {result.file}", err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _quiet_logs(verbose: bool) -> None:
+    """Prefect's local server logs at INFO and its event flushing can log shutdown noise; keep warnings."""
+    import os
+
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "WARNING")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+@app.command()
+def status(
+    warehouse: WarehouseOpt = None,
+    runs: Annotated[int, typer.Option(help="how many recent runs to show")] = 5,
+) -> None:
+    """Recent runs, file statuses and data-quality failures."""
+    from flows.report import status_report
+    from load.db import WarehouseError
+
+    try:
+        typer.echo(status_report(warehouse, runs))
+    except WarehouseError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,255 @@
+"""The Prefect flow `ingest_notices`: sources → per-file tasks (extract, transform, gate, load) → report.
+
+The flow only orchestrates; each stage lives in its own package. One task per file: parsing runs in reader
+processes (`Extractor`), loads are one transaction per notice, and database faults are retried per file.
+"""
+
+from __future__ import annotations
+
+from flows import settings
+
+settings.apply()
+
+import threading  # noqa: E402
+from collections import Counter  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+
+from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
+from prefect.futures import wait  # noqa: E402
+from prefect.runtime import flow_run  # noqa: E402
+from sqlalchemy import Engine  # noqa: E402
+from sqlalchemy.exc import DBAPIError, OperationalError  # noqa: E402
+
+from expectations.gate import QualityGate  # noqa: E402
+from extract.isolated import DEFAULT_TIMEOUT_S, Extractor  # noqa: E402
+from extract.reader import MAX_PAGES  # noqa: E402
+from flows.pipeline import FileResult, process_file  # noqa: E402
+from flows.sources import SourceFile, iter_sources  # noqa: E402
+from load import loader  # noqa: E402
+from load.db import WarehouseError, ensure_schema, make_engine, masked, warehouse_url  # noqa: E402
+
+STATUSES = ("loaded", "superseded", "no_targets", "rejected", "quarantined", "failed")
+# Called with each finished file; the CLI sets it to drive a progress bar (not a flow parameter).
+on_file_done: Callable[[FileResult, int, int], None] | None = None
+
+
+@dataclass
+class RunSummary:
+    run_id: int
+    files: int
+    skipped: int
+    by_status: dict[str, int]
+    results: list[dict] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ per-process resources
+
+_lock = threading.Lock()
+_engines: dict[str, Engine] = {}
+_extractors: dict[tuple, Extractor] = {}
+_gate: QualityGate | None = None
+
+
+def _engine(url: str) -> Engine:
+    with _lock:
+        if url not in _engines:
+            _engines[url] = make_engine(url)
+        return _engines[url]
+
+
+def _extractor(workers: int, timeout_s: float, max_pages: int) -> Extractor:
+    with _lock:
+        key = (workers, timeout_s, max_pages)
+        if key not in _extractors:
+            _extractors[key] = Extractor(workers=workers, timeout_s=timeout_s, max_pages=max_pages)
+        return _extractors[key]
+
+
+def _quality_gate() -> QualityGate:
+    global _gate
+    with _lock:
+        if _gate is None:
+            _gate = QualityGate()
+        return _gate
+
+
+def close_resources() -> None:
+    with _lock:
+        for ex in _extractors.values():
+            ex.close()
+        _extractors.clear()
+        for eng in _engines.values():
+            eng.dispose()
+        _engines.clear()
+
+
+# ------------------------------------------------------------------ tasks
+
+
+def _is_db_fault(task, task_run, state) -> bool:
+    """Retry only what the world made flaky: a dropped or refused database connection."""
+    exc = state.data if isinstance(state.data, BaseException) else None
+    return isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
+
+
+@task(name="prepare-warehouse", retries=2, retry_delay_seconds=[2, 5], retry_condition_fn=_is_db_fault)
+def prepare_warehouse(url: str, upgrade: bool) -> None:
+    ensure_schema(_engine(url), upgrade=upgrade)
+
+
+@task(name="discover-sources")
+def discover(sources: list[str]) -> list[SourceFile]:
+    return list(iter_sources(sources))
+
+
+@task(name="start-run", retries=2, retry_delay_seconds=2, retry_condition_fn=_is_db_fault)
+def start_run(url: str, sources: list[str]) -> int:
+    return loader.start_run(_engine(url), sources, str(flow_run.get_id() or ""))
+
+
+@task(name="skip-known", retries=2, retry_delay_seconds=2, retry_condition_fn=_is_db_fault)
+def split_known(url: str, files: list[SourceFile], run_id: int) -> tuple[list[SourceFile], list[SourceFile]]:
+    """Files already in the warehouse with a final status are skipped before extraction."""
+    engine = _engine(url)
+    known = loader.known_statuses(engine, [f.sha256 for f in files if f.sha256])
+    todo, skipped = [], []
+    for f in files:
+        (skipped if known.get(f.sha256) in loader.DONE_STATUSES else todo).append(f)
+    for f in skipped:
+        loader.log_file(engine, run_id, f.uri, f.sha256, "skipped", f"unchanged ({known[f.sha256]})")
+    return todo, skipped
+
+
+@task(
+    name="ingest-file",
+    task_run_name="ingest {src.name}",
+    retries=2,
+    retry_delay_seconds=[1, 5],
+    retry_condition_fn=_is_db_fault,
+)
+def ingest_file(
+    src: SourceFile, url: str, run_id: int, workers: int, timeout_s: float, max_pages: int
+) -> FileResult:
+    engine = _engine(url)
+    if src.error:
+        loader.log_file(engine, run_id, src.uri, None, "failed", src.error)
+        return FileResult(file=src.name, sha256="", status="failed", reason=src.error)
+    return process_file(src, engine, _extractor(workers, timeout_s, max_pages), _quality_gate(), run_id)
+
+
+@task(name="record-failure")
+def record_failure(src: SourceFile, url: str, run_id: int, error: str) -> FileResult:
+    """A file whose task failed even after retries: mark it failed (retried by the next run) if we can."""
+    try:
+        loader.record_outcome(_engine(url), src.meta, loader.NoticeMeta(), "failed", error, run_id)
+    except Exception as exc:  # the database may be the thing that is down
+        get_run_logger().warning("could not record failure of %s: %s", src.name, exc)
+    return FileResult(file=src.name, sha256=src.sha256, status="failed", reason=error)
+
+
+# ------------------------------------------------------------------ flow
+
+
+def _run_name() -> str:
+    sources = (flow_run.parameters or {}).get("sources") or []
+    first = str(sources[0]).rstrip("/").rsplit("/", 1)[-1] if sources else "nothing"
+    more = f" +{len(sources) - 1} more" if len(sources) > 1 else ""
+    return f"ingest {first}{more}"
+
+
+@flow(name="ingest-notices", flow_run_name=_run_name, log_prints=False)
+def ingest_notices(
+    sources: list[str],
+    warehouse: str | None = None,
+    workers: int = 1,
+    upgrade: bool = True,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    max_pages: int = MAX_PAGES,
+) -> RunSummary:
+    """Ingest every PDF reachable from `sources` into the warehouse; one bad file never stops the run."""
+    logger = get_run_logger()
+    url = warehouse_url(warehouse)
+    try:
+        prepare_warehouse(url, upgrade)
+    except WarehouseError:
+        raise
+    except Exception as exc:
+        raise WarehouseError(f"warehouse unreachable at {masked(url)}: {exc}") from exc
+    run_id = start_run(url, sources)
+    engine = _engine(url)
+    results: list[FileResult] = []
+    try:
+        files = discover(sources)
+        todo, skipped = split_known(url, files, run_id)
+        logger.info("%d files found, %d unchanged, %d to ingest", len(files), len(skipped), len(todo))
+        futures = [ingest_file.submit(f, url, run_id, workers, timeout_s, max_pages) for f in todo]
+        total = len(todo)
+        for src, fut in _as_completed(todo, futures):
+            state = fut.state
+            if state.is_completed():
+                res = fut.result()
+            else:
+                err = state.data if isinstance(state.data, BaseException) else None
+                res = record_failure(
+                    src, url, run_id, f"{type(err).__name__}: {err}"[:500] if err else state.message
+                )
+            results.append(res)
+            if on_file_done is not None:
+                on_file_done(res, len(results), total)
+        counts = Counter(r.status for r in results)
+        loader.finish_run(engine, run_id, "completed", dict(counts), len(files), len(skipped))
+    except BaseException as exc:
+        try:
+            loader.finish_run(
+                engine,
+                run_id,
+                "failed",
+                dict(Counter(r.status for r in results)),
+                len(results),
+                0,
+                error=f"{type(exc).__name__}: {exc}"[:1000],
+            )
+        except Exception:
+            logger.warning("could not mark run %s failed", run_id)
+        raise
+    _publish_artifacts(run_id, results, len(skipped))
+    return RunSummary(
+        run_id=run_id,
+        files=len(files),
+        skipped=len(skipped),
+        by_status=dict(counts),
+        results=[r.as_row() for r in results],
+    )
+
+
+def _as_completed(items, futures):
+    """Pairs of (item, finished future) in completion order."""
+    pending = dict(zip(futures, items, strict=True))
+    while pending:
+        done = wait(list(pending), timeout=None).done
+        for fut in done:
+            yield pending.pop(fut), fut
+
+
+def _publish_artifacts(run_id: int, results: list[FileResult], skipped: int) -> None:
+    counts = Counter(r.status for r in results)
+    lines = [
+        f"# Ingest run {run_id}",
+        "",
+        f"- files processed: **{len(results)}**, unchanged and skipped: **{skipped}**",
+        *(f"- {s}: **{counts.get(s, 0)}**" for s in STATUSES),
+        f"- projects loaded: **{sum(r.projects for r in results)}**, "
+        f"indicators loaded: **{sum(r.indicators for r in results)}**",
+        f"- data-quality warnings: **{sum(r.warnings for r in results)}**",
+    ]
+    problems = [r for r in results if r.status in ("rejected", "quarantined", "failed")]
+    if problems:
+        lines += ["", "## Files needing attention", "", "| file | status | reason |", "|---|---|---|"]
+        lines += [f"| {r.file} | {r.status} | {(r.reason or '').replace('|', '/')} |" for r in problems]
+    create_markdown_artifact("\n".join(lines), key="ingest-summary", description=f"ingest run {run_id}")
+    if results:
+        create_table_artifact(
+            [r.as_row() for r in results], key="ingest-files", description=f"files of ingest run {run_id}"
+        )

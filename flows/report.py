@@ -1,0 +1,77 @@
+"""`notices status`: recent runs, file statuses and the latest data-quality failures, as plain text."""
+
+from __future__ import annotations
+
+from sqlalchemy import desc, func, select
+
+from load.db import WarehouseError, current_revision, make_engine, masked, warehouse_url
+from load.models import DimSourceDocument, OpsFileEvent, OpsQualityResult, OpsRun
+
+
+def status_report(url: str | None = None, runs: int = 5) -> str:
+    url = warehouse_url(url)
+    engine = make_engine(url)
+    try:
+        try:
+            revision = current_revision(engine)
+        except Exception as exc:
+            raise WarehouseError(
+                f"warehouse unreachable at {masked(url)}: {str(exc).splitlines()[0]}"
+            ) from exc
+        if revision is None:
+            return f"warehouse {masked(url)} is empty: run `notices ingest` first"
+        out = [f"warehouse {masked(url)} (schema {revision})", "", "recent runs:"]
+        with engine.connect() as conn:
+            for r in conn.execute(select(OpsRun).order_by(desc(OpsRun.run_id)).limit(runs)).scalars():
+                took = f"{(r.finished_at - r.started_at).total_seconds():.1f}s" if r.finished_at else "-"
+                counts = ", ".join(f"{k} {v}" for k, v in sorted((r.counts or {}).items())) or "nothing new"
+                out.append(
+                    f"  #{r.run_id} {r.started_at:%Y-%m-%d %H:%M:%S} {r.status:<9} {took:>8}  "
+                    f"files {r.files_seen}, skipped {r.files_skipped}: {counts}"
+                )
+                if r.error:
+                    out.append(f"      error: {r.error}")
+            out += ["", "files by status:"]
+            rows = conn.execute(
+                select(DimSourceDocument.status, func.count()).group_by(DimSourceDocument.status)
+            )
+            for status, n in sorted((s, n) for s, n in rows):
+                out.append(f"  {status:<12} {n}")
+            problems = conn.execute(
+                select(DimSourceDocument.file_name, DimSourceDocument.status, DimSourceDocument.reason)
+                .where(DimSourceDocument.status.in_(["rejected", "quarantined", "failed"]))
+                .order_by(desc(DimSourceDocument.ingested_at))
+                .limit(20)
+            ).all()
+            if problems:
+                out += ["", "files needing attention (latest 20):"]
+                out += [f"  {s:<11} {name}: {reason}" for name, s, reason in problems]
+            failed_downloads = conn.execute(
+                select(OpsFileEvent.source_uri, OpsFileEvent.reason)
+                .where(OpsFileEvent.status == "failed", OpsFileEvent.sha256.is_(None))
+                .order_by(desc(OpsFileEvent.event_id))
+                .limit(10)
+            ).all()
+            if failed_downloads:
+                out += ["", "downloads that failed (retried next run):"]
+                out += [f"  {uri}: {reason}" for uri, reason in failed_downloads]
+            checks = conn.execute(
+                select(
+                    OpsQualityResult.expectation,
+                    OpsQualityResult.severity,
+                    func.count(),
+                    func.max(OpsQualityResult.checked_at),
+                )
+                .where(OpsQualityResult.success.is_(False))
+                .group_by(OpsQualityResult.expectation, OpsQualityResult.severity)
+                .order_by(desc(func.max(OpsQualityResult.checked_at)))
+            ).all()
+            if checks:
+                out += ["", "data-quality failures (all runs):"]
+                out += [
+                    f"  {sev:<8} {name:<45} {n} notice(s), last {last:%Y-%m-%d %H:%M}"
+                    for name, sev, n, last in checks
+                ]
+        return "\n".join(out)
+    finally:
+        engine.dispose()

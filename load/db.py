@@ -1,0 +1,116 @@
+"""Engines and schema management for the warehouse (SQLite by default, PostgreSQL in production)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+
+DEFAULT_URL = "sqlite:///warehouse.db"
+MIGRATIONS = Path(__file__).parent / "migrations"
+SQLITE_BUSY_MS = 60_000
+# Loads are serialised by one transaction-scoped advisory lock on PostgreSQL (extraction stays parallel).
+PG_LOAD_LOCK = 72_019_607
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse cannot be used (unreachable, or its schema is behind and upgrades are off)."""
+
+
+def warehouse_url(url: str | None = None) -> str:
+    return url or os.environ.get("NOTICES_WAREHOUSE_URL") or DEFAULT_URL
+
+
+def masked(url: str) -> str:
+    """The URL with any password hidden, for logs, artifacts and status output."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparseable warehouse URL>"
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine with the settings loads rely on: SQLite gets a busy timeout and write-locking transactions."""
+    url = warehouse_url(url)
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
+        _sqlite_write_locking(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+
+
+def _sqlite_write_locking(engine: Engine) -> None:
+    """Every transaction starts with BEGIN IMMEDIATE: two writers queue instead of failing mid-load."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # let SQLAlchemy's begin event issue BEGIN itself
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def lock_for_load(conn) -> None:
+    """Serialise loads across processes for the rest of this transaction."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOAD_LOCK})
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def ensure_schema(engine: Engine, upgrade: bool = True) -> None:
+    """Bring the warehouse to the latest migration, or refuse when upgrades are off and it is behind."""
+    try:
+        current = current_revision(engine)
+    except Exception as exc:  # connection refused, bad credentials, unknown database …
+        raise WarehouseError(
+            f"warehouse unreachable at {masked(str(engine.url))}: {_first_line(exc)}"
+        ) from exc
+    head = head_revision()
+    if current == head:
+        return
+    if not upgrade:
+        raise WarehouseError(
+            f"warehouse schema is at {current or 'nothing'}, this version needs {head}; "
+            "run without --no-upgrade to migrate it"
+        )
+    upgrade_to(engine, "head")
+
+
+def upgrade_to(engine: Engine, revision: str) -> None:
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        lock_for_load(conn)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]

@@ -1,0 +1,60 @@
+"""Canonical indicator level names (DESIGN §4, "Level names" — a contract)."""
+
+from __future__ import annotations
+
+from transform.text import compact, strip_star
+
+LEVEL1 = frozenset({"产出指标", "效益指标", "满意度指标", "成本指标"})
+LEVEL2 = frozenset(
+    {
+        "数量指标",
+        "质量指标",
+        "时效指标",
+        "成本指标",
+        "经济成本指标",
+        "社会成本指标",
+        "生态环境成本指标",
+        "经济效益指标",
+        "社会效益指标",
+        "生态效益指标",
+        "可持续影响指标",
+        "服务对象满意度指标",
+        "其他",
+    }
+)
+LEVEL1_ALIASES = {
+    "预期产出指标": "产出指标",
+    "产出": "产出指标",
+    "效果指标": "效益指标",
+    "效益": "效益指标",
+    "服务对象满意度": "满意度指标",
+    "满意度": "满意度指标",
+    "服务对象满意度指标": "满意度指标",
+    "成本": "成本指标",
+}
+LEVEL2_ALIASES = {
+    "服务对象满意度": "服务对象满意度指标",
+    "满意度指标": "服务对象满意度指标",
+    "环境效益指标": "生态效益指标",
+    "其它": "其他",
+    "其他指标": "其他",
+    "其它指标": "其他",
+    "生态环境效益指标": "生态效益指标",
+    "数量": "数量指标",
+    "质量": "质量指标",
+    "时效": "时效指标",
+    "经济效益": "经济效益指标",
+    "社会效益": "社会效益指标",
+    "生态效益": "生态效益指标",
+    "可持续影响": "可持续影响指标",
+}
+
+
+def canonical_level(text: str | None, level: int) -> tuple[str, bool, bool]:
+    """Return (name, known, core): the canonical name, whether it is in the vocabulary, and a ★ flag."""
+    name, core = strip_star(compact(text))
+    if level == 1:
+        name = LEVEL1_ALIASES.get(name, name)
+        return name, name in LEVEL1, core
+    name = LEVEL2_ALIASES.get(name, name)
+    return name, name in LEVEL2, core
