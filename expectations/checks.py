@@ -16,33 +16,33 @@ COST_L2 = {"成本指标", "经济成本指标", "社会成本指标", "生态�
 GROWTH_WORDS = ("增长", "增幅", "增速", "提高", "提升", "上升", "变化率", "同比")
 
 
+def _num(df: pd.DataFrame, col: str) -> pd.Series:
+    return pd.to_numeric(df[col], errors="coerce").astype("float64")
+
+
 def project_checks(frames: NoticeFrames) -> pd.DataFrame:
     p = frames.projects.copy()
     ind = frames.indicators
-    fiscal = p["fiscal_funds_wan"].astype("Float64").fillna(0)
-    other = p["other_funds_wan"].astype("Float64").fillna(0)
-    total = p["total_funds_wan"].astype("Float64")
-    p["money_gap"] = (total - fiscal - other).round(4)
-    p["min_money"] = (
-        p[["total_funds_wan", "fiscal_funds_wan", "other_funds_wan"]].astype("Float64").min(axis=1)
-    )
+    total, fiscal, other = (_num(p, c) for c in ("total_funds_wan", "fiscal_funds_wan", "other_funds_wan"))
+    p["money_gap"] = (total - fiscal.fillna(0) - other.fillna(0)).round(4)
+    p["min_money"] = pd.concat([total, fiscal, other], axis=1).min(axis=1)
     p["unit_code_under_department"] = [
         (u.startswith(d) if isinstance(u, str) and isinstance(d, str) else None)
         for u, d in zip(p["unit_code"], p["department_code"], strict=True)
     ]
-    p["period_ordered"] = p["period_start_year"] <= p["period_end_year"]
-    p["budget_year_in_period"] = (p["period_start_year"] <= p["budget_year"]) & (
-        p["budget_year"] <= p["period_end_year"]
-    )
+    start, end, year = (_num(p, c) for c in ("period_start_year", "period_end_year", "budget_year"))
+    p["period_ordered"] = ~(start > end)
+    p["period_printed"] = p["period_text"].notna()
+    p["budget_year_in_period"] = ~((year < start) | (year > end))
     by_project = ind.groupby("project_seq")
     p["indicator_rows"] = p["project_seq"].map(by_project.size()).fillna(0).astype(int)
     l1_sets = by_project["level1"].agg(set)
     p["has_output_group"] = p["project_seq"].map(lambda s: bool(l1_sets.get(s, set()) & OUTPUT_L1))
     p["has_outcome_group"] = p["project_seq"].map(lambda s: bool(l1_sets.get(s, set()) & OUTCOME_L1))
     cost = ind[(ind["level2"].isin(COST_L2) | (ind["level1"] == "成本指标")) & (ind["target_unit"] == "万元")]
-    cost = cost.merge(p[["project_seq", "total_funds_wan"]], on="project_seq")
-    mismatched = set(cost.loc[(cost["target_value"] - cost["total_funds_wan"]).abs() > 0.01, "project_seq"])
-    p["cost_target_matches_total"] = ~p["project_seq"].isin(mismatched)
+    cost = cost.assign(total=cost["project_seq"].map(dict(zip(p["project_seq"], total, strict=True))))
+    gap = (pd.to_numeric(cost["target_value"], errors="coerce") - cost["total"]).abs()
+    p["cost_target_matches_total"] = ~p["project_seq"].isin(set(cost.loc[gap > 0.01, "project_seq"]))
     return p
 
 
@@ -51,9 +51,9 @@ def indicator_checks(frames: NoticeFrames) -> pd.DataFrame:
     years = frames.projects.set_index("project_seq")["budget_year"]
     is_pct = ind["target_unit"] == "%"
     is_growth = ind["level3"].fillna("").map(lambda s: any(w in s for w in GROWTH_WORDS))
-    in_range = ind["target_value"].between(0, 100)
+    in_range = pd.to_numeric(ind["target_value"], errors="coerce").between(0, 100)
     ind["percent_in_range"] = ~is_pct | is_growth | in_range
     deadline_year = pd.to_datetime(ind["target_deadline"], errors="coerce").dt.year
-    offset = (deadline_year - ind["project_seq"].map(years)).abs()
+    offset = (deadline_year - pd.to_numeric(ind["project_seq"].map(years), errors="coerce")).abs()
     ind["deadline_near_budget_year"] = offset.isna() | (offset <= 1)
     return ind

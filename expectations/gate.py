@@ -6,6 +6,7 @@ recorded. GX is imported and its context built once per process (the import alon
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -94,6 +95,13 @@ CHECKS: list[Check] = [
         ERROR,
     ),
     Check(
+        "period_printed",
+        "projects",
+        "ExpectColumnValuesToBeInSet",
+        {"column": "period_printed", "value_set": [True]},
+        WARNING,
+    ),
+    Check(
         "budget_year_within_period",
         "projects",
         "ExpectColumnValuesToBeInSet",
@@ -165,6 +173,7 @@ class QualityGate:
         self._ready = False
 
     def _setup(self) -> None:
+        logging.getLogger("great_expectations").setLevel(logging.WARNING)  # INFO chatter about temp dirs
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
         from great_expectations.expectations.metadata_types import FailureSeverity

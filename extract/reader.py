@@ -45,6 +45,8 @@ RULED = {
     "snap_tolerance": 3,
     "join_tolerance": 3,
 }
+# Header fields that only a target table's header block has; two of them make a table a target table.
+TARGET_HEADER_FIELDS = {"unit", "department", "period", "goal"}
 BAD_TEXT = re.compile(r"\(cid:\d+\)|\ufffd")
 
 
@@ -257,11 +259,14 @@ class _Cutter:
     def _finish(self) -> None:
         if self.current is None:
             return
-        self.current.header = layout.read_header_rows(self.header_rows)
-        if self.roles is None:
-            raise UnreadableGrid(f"project table on page {self.current.page} has no indicator grid header")
-        self.projects.append(self.current)
-        self.current = None
+        project, self.current = self.current, None
+        project.header = layout.read_header_rows(self.header_rows)
+        if self.roles is not None:
+            self.projects.append(project)
+        elif len(TARGET_HEADER_FIELDS & project.header.keys()) >= 2:
+            # it looks like a target table's header, yet no grid header followed: do not guess
+            raise UnreadableGrid(f"project table on page {project.page} has no indicator grid header")
+        # otherwise a table that merely has a 项目名称 column (budget statements): not a target table
 
 
 def _cut_projects(blocks: list[_Block]) -> list[RawProject]:

@@ -39,9 +39,16 @@ def ingest(
     """Ingest notices; exit 0 when every file reached a recorded status."""
     _quiet_logs(verbose)
     from flows import ingest as ingest_module
-    from load.db import WarehouseError, warehouse_url
+    from load.db import WarehouseError, ensure_schema, make_engine, warehouse_url
 
     url = warehouse_url(warehouse)
+    try:  # fail fast, before any orchestration starts, when the warehouse cannot be used
+        engine = make_engine(url)
+        ensure_schema(engine, upgrade=upgrade)
+        engine.dispose()
+    except WarehouseError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
     progress = _Progress()
     ingest_module.on_file_done = progress.update
     try:

@@ -22,15 +22,23 @@ def status_report(url: str | None = None, runs: int = 5) -> str:
             return f"warehouse {masked(url)} is empty: run `notices ingest` first"
         out = [f"warehouse {masked(url)} (schema {revision})", "", "recent runs:"]
         with engine.connect() as conn:
-            for r in conn.execute(select(OpsRun).order_by(desc(OpsRun.run_id)).limit(runs)).scalars():
-                took = f"{(r.finished_at - r.started_at).total_seconds():.1f}s" if r.finished_at else "-"
-                counts = ", ".join(f"{k} {v}" for k, v in sorted((r.counts or {}).items())) or "nothing new"
-                out.append(
-                    f"  #{r.run_id} {r.started_at:%Y-%m-%d %H:%M:%S} {r.status:<9} {took:>8}  "
-                    f"files {r.files_seen}, skipped {r.files_skipped}: {counts}"
+            for r in conn.execute(
+                select(OpsRun.__table__).order_by(desc(OpsRun.run_id)).limit(runs)
+            ).mappings():
+                took = (
+                    f"{(r['finished_at'] - r['started_at']).total_seconds():.1f}s"
+                    if r["finished_at"]
+                    else "-"
                 )
-                if r.error:
-                    out.append(f"      error: {r.error}")
+                counts = (
+                    ", ".join(f"{k} {v}" for k, v in sorted((r["counts"] or {}).items())) or "nothing new"
+                )
+                out.append(
+                    f"  #{r['run_id']} {r['started_at']:%Y-%m-%d %H:%M:%S} {r['status']:<9} {took:>8}  "
+                    f"files {r['files_seen']}, skipped {r['files_skipped']}: {counts}"
+                )
+                if r["error"]:
+                    out.append(f"      error: {r['error']}")
             out += ["", "files by status:"]
             rows = conn.execute(
                 select(DimSourceDocument.status, func.count()).group_by(DimSourceDocument.status)

@@ -48,7 +48,7 @@ def make_engine(url: str | None = None) -> Engine:
 
 
 def _sqlite_write_locking(engine: Engine) -> None:
-    """Every transaction starts with BEGIN IMMEDIATE: two writers queue instead of failing mid-load."""
+    """Writing transactions start with BEGIN IMMEDIATE: two writers queue instead of failing mid-load."""
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn, _record):
@@ -61,7 +61,15 @@ def _sqlite_write_locking(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
+
+
+_WRITE = "notices_write"
+
+
+def write_transaction(engine: Engine):
+    """A transaction that writes: on SQLite it takes the write lock up front (readers stay unblocked)."""
+    return engine.execution_options(**{_WRITE: True}).begin()
 
 
 def lock_for_load(conn) -> None:
@@ -106,7 +114,7 @@ def ensure_schema(engine: Engine, upgrade: bool = True) -> None:
 
 def upgrade_to(engine: Engine, revision: str) -> None:
     cfg = _alembic_config()
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         lock_for_load(conn)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, Table, func, insert, select, tuple_, 
 from sqlalchemy.dialects import postgresql, sqlite
 
 from extract.model import PARSER_VERSION
-from load.db import lock_for_load
+from load.db import lock_for_load, write_transaction
 from load.models import (
     DimDepartment,
     DimIndicator,
@@ -87,7 +87,7 @@ def _insert(conn: Connection, table: Table):
 
 
 def start_run(engine: Engine, sources: Sequence[str], flow_run_id: str | None) -> int:
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         return conn.execute(
             insert(OpsRun.__table__).returning(OpsRun.run_id),
             {
@@ -104,7 +104,7 @@ def start_run(engine: Engine, sources: Sequence[str], flow_run_id: str | None) -
 def finish_run(
     engine: Engine, run_id: int, status: str, counts: dict, seen: int, skipped: int, error: str | None = None
 ) -> None:
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         conn.execute(
             update(OpsRun.__table__)
             .where(OpsRun.run_id == run_id)
@@ -128,7 +128,7 @@ def log_file(
     reason: str | None = None,
     seconds: float | None = None,
 ) -> None:
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         _log(conn, run_id, source_uri, sha256, status, reason, seconds)
 
 
@@ -217,7 +217,7 @@ def record_outcome(
     seconds: float | None = None,
 ) -> None:
     """Record a file that loads no rows (no_targets, rejected, quarantined, failed) in one transaction."""
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         lock_for_load(conn)
         existing = conn.execute(
             select(DimSourceDocument.status).where(DimSourceDocument.sha256 == f.sha256)
@@ -295,7 +295,7 @@ def load_notice(
 ) -> LoadOutcome:
     """Load one notice's projects and indicators, atomically; supersede older files it corrects."""
     projects, indicators = frames.projects, frames.indicators
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         lock_for_load(conn)
         existing = conn.execute(
             select(DimSourceDocument.status).where(DimSourceDocument.sha256 == f.sha256)
@@ -362,13 +362,13 @@ def load_notice(
 
         superseded = _supersede(conn, doc_id, meta, set(project_ids.values()))
         _store_checks(conn, f.sha256, run_id, checks)
-        status = "superseded" if doc_id in superseded.values() else "loaded"
+        status = "superseded" if f.sha256 in superseded else "loaded"
         _log(conn, run_id, f.source_uri, f.sha256, status, None, seconds)
     return LoadOutcome(
         status=status,
         projects=len(projects),
         indicators=len(indicators),
-        superseded=[k for k, v in superseded.items() if v != doc_id],
+        superseded=[sha for sha, by in superseded.items() if by == doc_id],
     )
 
 

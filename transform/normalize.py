@@ -178,6 +178,8 @@ def _project_row(seq: int, rp: RawProject, notice_year: int | None) -> dict:
     unit_code, unit_name, _ = split_code(h.get("unit"))
     dept_code, dept_name, dept_former = split_code(h.get("department"))
     start, end = parse_period(h.get("period"), budget_year)
+    if start is None:  # no 项目期 printed: a one-year project of the budget year (flagged by the gate)
+        start = end = budget_year
     return {
         "project_seq": seq,
         "budget_year": budget_year,

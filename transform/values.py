@@ -60,7 +60,8 @@ POSTFIX_COMPARATORS: list[tuple[str, str]] = [
 DIRECTION_WORDS = {"正向": ">=", "反向": "<="}
 SYMBOLS = {"≥": ">=", "≤": "<=", ">=": ">=", "<=": "<=", "=": "=", ">": ">", "<": "<", "≈": "~", "~": "~"}
 
-# Units that must be kept whole when a longer run of characters follows the number.
+# Units that must be kept whole when a longer run of characters follows the number; a per-part
+# (元/人, 万元/个) is read after them.
 KNOWN_UNITS = sorted(
     [
         "%",
@@ -128,16 +129,6 @@ KNOWN_UNITS = sorted(
         "课时",
         "学时",
         "学分",
-        "元/人",
-        "元/亩",
-        "元/户",
-        "元/人次",
-        "万元/个",
-        "万元/人",
-        "万元/户",
-        "万元/项",
-        "万元/公里",
-        "元/平方米",
         "分",
         "所",
     ],
@@ -280,27 +271,27 @@ def _parse_numeric(text: str) -> Target | None:
 
 def _take_unit(rest: str) -> tuple[str, str]:
     """Split the unit off the text that follows a number: '万条以上' → ('万条', '以上')."""
-    mult = rest[0] if rest[:1] in ("万", "亿") else ""
+    mult = rest[0] if rest[:1] in ("万", "亿") and not rest.startswith(("万元", "亿元")) else ""
     tail = rest[len(mult) :]
-    for unit in KNOWN_UNITS:
-        if tail.startswith(unit):
-            per = re.match(r"/[\u4e00-\u9fffA-Za-z]{1,4}", tail[len(unit) :]) if "/" not in unit else None
-            unit = unit + (per.group(0) if per else "")
-            return mult + unit, tail[len(unit) :].lstrip()
-    # an unknown unit: a short run of letters up to a comparator word, punctuation, a space or the end
-    m = re.match(r"[\u4e00-\u9fffA-Za-z]{1,3}(?:/[\u4e00-\u9fffA-Za-z]{1,4})?", tail)
-    if m:
-        cand = m.group(0)
-        for word, _ in POSTFIX_COMPARATORS:
-            idx = cand.find(word)
-            if idx == 0:
-                cand = ""
-                break
-            if idx > 0:
-                cand = cand[:idx]
-        if cand:
-            return mult + cand, tail[len(cand) :].lstrip()
-    return mult, tail
+    unit = next((u for u in KNOWN_UNITS if tail.startswith(u)), None)
+    if unit is None:
+        # an unknown unit: a short run of letters up to a comparator word, punctuation, a space or the end
+        m = re.match(r"[\u4e00-\u9fffA-Za-z]{1,3}", tail)
+        unit = _before_comparator_word(m.group(0)) if m else ""
+    after = tail[len(unit) :]
+    if unit and after.startswith("/"):
+        per = next((u for u in KNOWN_UNITS if after[1:].startswith(u)), None)
+        if per is None:
+            m = re.match(r"[\u4e00-\u9fffA-Za-z]+", after[1:])
+            per = _before_comparator_word(m.group(0))[:4] if m else ""
+        if per:
+            unit += "/" + per
+    return mult + unit, tail[len(unit) :].lstrip()
+
+
+def _before_comparator_word(text: str) -> str:
+    cut = min((i for w, _ in POSTFIX_COMPARATORS if (i := text.find(w)) >= 0), default=len(text))
+    return text[:cut]
 
 
 def _apply_multiplier(unit: str, value: float) -> tuple[str, float]:

@@ -1,0 +1,34 @@
+# The README's commands. `make run` and `make test` are all a fresh machine needs (Python 3.11+).
+SHELL := /bin/bash
+UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
+WAREHOUSE ?= sqlite:///warehouse.db
+SAMPLES := tests/fixtures/notices
+
+.PHONY: run test lint bench status sync clean
+
+$(CURDIR)/.tools/bin/uv:
+	python3 -m venv .tools && .tools/bin/pip install --quiet --disable-pip-version-check uv
+
+sync: $(if $(shell command -v uv 2>/dev/null),,$(CURDIR)/.tools/bin/uv)
+	$(UV) sync --frozen --quiet
+
+## Ingest the bundled sample notices into ./warehouse.db and print a summary.
+run: sync
+	$(UV) run --frozen notices ingest $(SAMPLES) --warehouse $(WAREHOUSE)
+
+## The whole test suite (SQLite and the PostgreSQL server on 127.0.0.1:5432).
+test: sync
+	$(UV) run --frozen pytest
+
+lint: sync
+	$(UV) run --frozen ruff check . && $(UV) run --frozen ruff format --check .
+
+## Performance figures (see docs/performance.md).
+bench: sync
+	$(UV) run --frozen python bench/bench.py
+
+status: sync
+	$(UV) run --frozen notices status --warehouse $(WAREHOUSE)
+
+clean:
+	rm -rf .venv .tools warehouse.db warehouse.db-* out

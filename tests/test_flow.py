@@ -1,0 +1,143 @@
+"""End to end: the Prefect flow and the command line on real sample PDFs, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+import sqlalchemy as sa
+
+from flows import ingest
+from load.db import make_engine
+from tests.conftest import NOTICES, REAL, SEED
+from tests.truth import load_truth, mismatches
+
+TRUTH = [NOTICES / "seed_2019_607.truth.json", NOTICES / "notices.truth.json"]
+
+
+def _rows(url: str, sql: str) -> list[tuple]:
+    engine = make_engine(url)
+    with engine.connect() as c:
+        out = [tuple(r) for r in c.execute(sa.text(sql))]
+    engine.dispose()
+    return out
+
+
+@pytest.fixture
+def run(prefect_harness):
+    def _run(sources, url, **kw):
+        try:
+            return ingest.ingest_notices(sources=[str(s) for s in sources], warehouse=url, **kw)
+        finally:
+            ingest.close_resources()
+
+    return _run
+
+
+def test_samples_match_ground_truth_and_rerun_skips(run, warehouse_url):
+    first = run([NOTICES], warehouse_url)
+    assert first.by_status == {"loaded": 9}
+    assert mismatches(warehouse_url, load_truth(*TRUTH)) == []
+    counts = _rows(
+        warehouse_url, "select (select count(*) from v_projects), (select count(*) from v_indicator_targets)"
+    )
+    assert counts == [(21, 218)]
+
+    second = run([NOTICES], warehouse_url)
+    assert (second.files, second.skipped, second.by_status) == (9, 9, {})
+    assert (
+        _rows(
+            warehouse_url,
+            "select (select count(*) from v_projects), (select count(*) from v_indicator_targets)",
+        )
+        == counts
+    )
+    assert _rows(warehouse_url, "select status, count(*) from ops_run group by status") == [("completed", 2)]
+
+
+def test_real_budget_pdfs_load_no_projects(run, tmp_path):
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    summary = run([REAL], url)
+    assert summary.by_status == {"no_targets": 22}
+    assert _rows(url, "select count(*) from v_projects") == [(0,)]
+
+
+def test_bad_files_never_stop_a_run(run, tmp_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "page.pdf").write_bytes(b"<!doctype html><html><body>not here</body></html>")
+    (folder / "truncated.pdf").write_bytes(SEED.read_bytes()[:5000])
+    shutil.copy(NOTICES / "notice_001.pdf", folder / "好的通知.pdf")
+    shutil.copy(next(REAL.glob("*.pdf")), folder / "budget.pdf")
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    run([folder], url)
+    statuses = dict(_rows(url, "select source_file, status from v_source_files"))
+    assert statuses == {
+        "empty.pdf": "rejected",
+        "page.pdf": "rejected",
+        "truncated.pdf": "rejected",
+        "好的通知.pdf": "loaded",
+        "budget.pdf": "no_targets",
+    }
+    reasons = dict(_rows(url, "select source_file, reason from v_source_files where status = 'rejected'"))
+    assert (
+        "empty" in reasons["empty.pdf"]
+        and "HTML" in reasons["page.pdf"]
+        and "corrupt" in reasons["truncated.pdf"]
+    )
+
+
+def test_quarantined_notice_loads_nothing_and_good_one_loads(run, tmp_path, monkeypatch):
+    from transform import normalize as normalize_module
+
+    real_normalize = normalize_module.normalize
+
+    def broken_money(raw):
+        frames = real_normalize(raw)
+        if len(frames.projects) == 3:  # notice_003: make its money not add up
+            frames.projects.loc[0, "total_funds_wan"] = 999.0
+        return frames
+
+    monkeypatch.setattr("flows.pipeline.normalize", broken_money)
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    run([NOTICES / "notice_003.pdf", NOTICES / "notice_004.pdf"], url)
+    rows = dict(_rows(url, "select source_file, status from v_source_files"))
+    assert rows == {"notice_003.pdf": "quarantined", "notice_004.pdf": "loaded"}
+    reason = _rows(url, "select reason from v_source_files where status = 'quarantined'")[0][0]
+    assert reason.startswith("money_adds_up")
+    assert _rows(url, "select distinct source_file from v_projects") == [("notice_004.pdf",)]
+
+
+def _cli(*args, env=None, timeout=300):
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        cwd=os.getcwd(),
+    )
+
+
+@pytest.mark.slow
+def test_cli_ingest_and_status(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    done = _cli("ingest", str(SEED), str(NOTICES / "notice_002.pdf"), "--warehouse", url)
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out
+    assert "Traceback" not in out and " ERROR " not in out and "| ERROR" not in out, out
+    assert "loaded 2" in out and "7 projects and 69 indicators" in out
+    status = _cli("status", "--warehouse", url)
+    assert status.returncode == 0 and "loaded       2" in status.stdout, status.stdout + status.stderr
+
+
+@pytest.mark.slow
+def test_cli_unreachable_warehouse_exits_non_zero():
+    done = _cli("ingest", str(SEED), "--warehouse", "postgresql://nobody:secretpw@127.0.0.1:1/none")
+    assert done.returncode != 0
+    assert "warehouse unreachable" in done.stderr and "secretpw" not in done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr

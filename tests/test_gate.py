@@ -1,0 +1,119 @@
+"""The data-quality gate: every error check quarantines, every warning check records (DESIGN §5)."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import pytest
+
+from expectations.gate import CHECKS, ERROR, WARNING, QualityGate, failed_errors, quarantine_reason
+from extract.reader import read_notice
+from tests.conftest import NOTICES
+from transform.normalize import normalize
+
+
+@pytest.fixture(scope="module")
+def gate():
+    return QualityGate()
+
+
+@pytest.fixture(scope="module")
+def clean_frames():
+    return normalize(read_notice(NOTICES / "notice_003.pdf"))  # 3 projects, all checks pass
+
+
+def _failing(gate, frames):
+    return {(r.expectation, r.severity): r for r in gate.run(frames) if not r.success}
+
+
+def test_clean_notice_passes_every_check(gate, clean_frames):
+    results = gate.run(clean_frames)
+    assert {r.expectation for r in results} == {c.name for c in CHECKS}
+    assert [r for r in results if not r.success] == []
+
+
+def _mutate(frames, fn):
+    f = copy.deepcopy(frames)
+    fn(f)
+    return f
+
+
+ERROR_CASES = {
+    "money_adds_up": lambda f: f.projects.__setitem__(
+        "total_funds_wan", f.projects["total_funds_wan"] + 12.5
+    ),
+    "money_not_negative": lambda f: f.projects.loc.__setitem__((0, "other_funds_wan"), -5.0),
+    "project_has_name": lambda f: f.projects.loc.__setitem__((1, "project_name"), None),
+    "project_has_unit_code": lambda f: f.projects.loc.__setitem__((1, "unit_code"), None),
+    "project_has_department_code": lambda f: f.projects.loc.__setitem__((2, "department_code"), None),
+    "project_has_budget_year": lambda f: f.projects.__setitem__("budget_year", None),
+    "unit_code_starts_with_department_code": lambda f: f.projects.loc.__setitem__((0, "unit_code"), "999001"),
+    "period_start_not_after_end": lambda f: f.projects.loc.__setitem__((0, "period_start_year"), 2030),
+    "project_unique_in_notice": lambda f: f.projects.loc.__setitem__(
+        (1, ["project_name", "unit_code", "period_start_year", "period_end_year"]),
+        f.projects.loc[0, ["project_name", "unit_code", "period_start_year", "period_end_year"]].tolist(),
+    ),
+    "project_has_indicator_rows": lambda f: setattr(
+        f, "indicators", f.indicators[f.indicators.project_seq != 2]
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ERROR_CASES))
+def test_error_checks_quarantine(gate, clean_frames, name):
+    results = gate.run(_mutate(clean_frames, ERROR_CASES[name]))
+    errors = {r.expectation for r in failed_errors(results)}
+    assert name in errors
+    assert name in quarantine_reason(results)
+
+
+def test_money_reason_names_the_check_and_observed_gap(gate, clean_frames):
+    results = gate.run(_mutate(clean_frames, ERROR_CASES["money_adds_up"]))
+    reason = quarantine_reason(results)
+    assert "money_adds_up" in reason and "12.5" in reason
+
+
+def _set_indicator(col, value, row=0):
+    return lambda f: f.indicators.loc.__setitem__((row, col), value)
+
+
+WARNING_CASES = {
+    "level1_in_vocabulary": _set_indicator("level1_known", False),
+    "level2_in_vocabulary": _set_indicator("level2_known", False),
+    "percent_target_within_0_100": lambda f: (
+        f.indicators.loc.__setitem__((3, "target_value"), 250.0),
+        f.indicators.loc.__setitem__((3, "target_unit"), "%"),
+    ),
+    "project_has_output_group": lambda f: f.indicators.__setitem__(
+        "level1", f.indicators["level1"].replace({"产出指标": "效益指标"})
+    ),
+    "project_has_outcome_or_satisfaction_group": lambda f: f.indicators.__setitem__(
+        "level1", f.indicators["level1"].replace({"效益指标": "产出指标", "满意度指标": "产出指标"})
+    ),
+    "cost_target_matches_total": lambda f: f.indicators.loc.__setitem__((0, "target_value"), 1.0),
+    "deadline_within_budget_year_1": _set_indicator("target_deadline", dt.date(2031, 1, 1), 4),
+    "period_printed": lambda f: f.projects.loc.__setitem__((0, "period_text"), None),
+    "budget_year_within_period": lambda f: (
+        f.projects.loc.__setitem__((0, "period_start_year"), 2024)
+        or f.projects.loc.__setitem__((0, "period_end_year"), 2026)
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WARNING_CASES))
+def test_warning_checks_record_without_quarantine(gate, clean_frames, name):
+    failing = _failing(gate, _mutate(clean_frames, WARNING_CASES[name]))
+    assert (name, WARNING) in failing
+    assert not [k for k in failing if k[1] == ERROR]
+
+
+def test_growth_rate_percent_may_exceed_100(gate, clean_frames):
+    def grow(f):
+        f.indicators.loc[3, ["level3", "target_value", "target_unit"]] = ["营业收入增长率", 150.0, "%"]
+
+    assert ("percent_target_within_0_100", WARNING) not in _failing(gate, _mutate(clean_frames, grow))
+
+
+def test_every_check_has_a_case():
+    assert {c.name for c in CHECKS} == set(ERROR_CASES) | set(WARNING_CASES)

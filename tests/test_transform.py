@@ -1,0 +1,99 @@
+"""Text cleaning, codes, periods, money and level names (DESIGN §4)."""
+
+from __future__ import annotations
+
+import pytest
+
+from transform.levels import canonical_level
+from transform.normalize import MoneyError, notice_title, parse_money, parse_period, publish_date, split_code
+from transform.text import clean
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("形成 中小企业 经 济发展 新动能\n， 力推", "形成中小企业经济发展新动能，力推"),
+        ("认定企业\n数量", "认定企业数量"),
+        ("培育链,着力", "培育链，着力"),
+        ("ABC\ndef", "ABC def"),
+        ("１２３４５", "12345"),
+        ("（原非公\n局）", "（原非公局）"),
+        (None, ""),
+    ],
+)
+def test_clean(raw, expected):
+    assert clean(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "code", "name", "former"),
+    [
+        ("[607]自治区\n工业和信息化\n厅（原非公\n局）", "607", "自治区工业和信息化厅", "非公局"),
+        (
+            "【607002】自治区工业和信息化厅（原自治区非公有\n制经济服务局）",
+            "607002",
+            "自治区工业和信息化厅",
+            "自治区非公有制经济服务局",
+        ),
+        ("（640）自治区文化和旅游厅", "640", "自治区文化和旅游厅", None),
+        ("自治区博物馆【640007】", "640007", "自治区博物馆", None),
+        ("(619001) 自治区人力资源和社会保障厅机关", "619001", "自治区人力资源和社会保障厅机关", None),
+        ("自治区博物馆", None, "自治区博物馆", None),
+    ],
+)
+def test_split_code(raw, code, name, former):
+    assert split_code(raw) == (code, name, former)
+
+
+@pytest.mark.parametrize(
+    ("raw", "year", "expected"),
+    [
+        ("2019-2021", 2019, (2019, 2021)),
+        ("2019年-2021年", 2019, (2019, 2021)),
+        ("2019.01-2021.12", 2019, (2019, 2021)),
+        ("2024年", 2024, (2024, 2024)),
+        ("1年", 2018, (2018, 2018)),
+        ("一年", 2018, (2018, 2018)),
+        ("3年", 2020, (2020, 2022)),
+        ("", 2020, (None, None)),
+    ],
+)
+def test_parse_period(raw, year, expected):
+    assert parse_period(raw, year) == expected
+
+
+def test_parse_money():
+    assert parse_money("6030") == 6030.0
+    assert parse_money(" 1,512.36 ") == 1512.36
+    assert parse_money("") is None
+    assert parse_money(None) is None
+    with pytest.raises(MoneyError):
+        parse_money("六千")
+
+
+@pytest.mark.parametrize(
+    ("raw", "level", "expected"),
+    [
+        ("预期产出指标", 1, ("产出指标", True, False)),
+        ("效果指标", 1, ("效益指标", True, False)),
+        ("服务对象满意度", 1, ("满意度指标", True, False)),
+        ("满意度指\n标", 1, ("满意度指标", True, False)),
+        ("服务对象满意度", 2, ("服务对象满意度指标", True, False)),
+        ("环境效益指标", 2, ("生态效益指标", True, False)),
+        ("其它", 2, ("其他", True, False)),
+        ("★数量指标", 2, ("数量指标", True, True)),
+        ("创新指标", 2, ("创新指标", False, False)),
+    ],
+)
+def test_canonical_level(raw, level, expected):
+    assert canonical_level(raw, level) == expected
+
+
+def test_cover_title_and_date():
+    cover = "2019 年自治区工业和信息化厅\n（原自治区非公有制经济服务局）项目支出\n预算绩效目标公开\n正文\n自治区工业和信息化厅\n2019 年 3 月 6 日"
+    assert (
+        notice_title(cover)
+        == "2019年自治区工业和信息化厅（原自治区非公有制经济服务局）项目支出预算绩效目标公开"
+    )
+    assert publish_date(cover) == "2019-03-06"
+    assert notice_title("附件 1\n自治区本级部门 2024 年项目支出预算绩效目标表") is None
