@@ -173,10 +173,12 @@ class QualityGate:
         self._ready = False
 
     def _setup(self) -> None:
-        logging.getLogger("great_expectations").setLevel(logging.WARNING)  # INFO chatter about temp dirs
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
         from great_expectations.expectations.metadata_types import FailureSeverity
+
+        # this module pins its own logger at INFO and announces a temporary docs folder on every context
+        logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
 
         context = gx.get_context(mode="ephemeral")
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
