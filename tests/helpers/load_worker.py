@@ -1,0 +1,45 @@
+"""A real process that loads notices the way a run does, for the kill and concurrency tests.
+
+usage: python -m tests.helpers.load_worker WAREHOUSE_URL READY_FILE MODE PDF...
+MODE "pause" stops inside the load transaction (after the facts are written, before commit) and writes
+READY_FILE, so the test can SIGKILL it there; MODE "load" just loads every PDF.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from expectations.gate import QualityGate
+from extract.isolated import Extractor
+from flows.pipeline import process_file
+from flows.sources import iter_sources
+from load import loader
+from load.db import ensure_schema, make_engine
+
+
+def main() -> None:
+    url, ready, mode, *pdfs = sys.argv[1:]
+    engine = make_engine(url)
+    ensure_schema(engine)
+    if mode == "pause":
+        real = loader._supersede
+
+        def pause_then_supersede(*args, **kwargs):
+            Path(ready).write_text("in transaction")
+            time.sleep(600)
+            return real(*args, **kwargs)
+
+        loader._supersede = pause_then_supersede
+    else:
+        Path(ready).write_text("started")
+    with Extractor(workers=1) as extractor:
+        gate = QualityGate()
+        for src in iter_sources(pdfs):
+            result = process_file(src, engine, extractor, gate, None)
+            print(result.file, result.status, result.projects, flush=True)
+
+
+if __name__ == "__main__":
+    main()
