@@ -6,6 +6,7 @@ limit (and an address-space cap) stops that. Workers are reused between files.
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import resource
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
-from extract.errors import ExtractError, ExtractTimeout, TooLarge
+from extract.errors import CorruptPdf, ExtractError, ExtractTimeout, TooLarge
 from extract.model import RawNotice
 from extract.reader import MAX_PAGES, read_notice
 
@@ -22,7 +23,9 @@ DEFAULT_MEMORY_MB = int(os.environ.get("NOTICES_WORKER_MEMORY_MB", 2048))
 MAX_TASKS_PER_WORKER = 200  # recycle workers now and then: pdfminer caches grow
 
 
-def _limit_memory(megabytes: int) -> None:
+def _init_worker(megabytes: int) -> None:
+    # a worker killed by its memory cap is reported by the parent with a reason; no crash dump from the child
+    faulthandler.disable()
     if megabytes > 0:
         limit = megabytes * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -35,6 +38,10 @@ def _read(path: str, max_pages: int) -> RawNotice | ExtractError:
         return exc  # typed reasons travel back as values
     except MemoryError:
         return TooLarge("file needs more memory than the worker's cap")
+    except RecursionError:
+        return CorruptPdf("corrupt PDF: structure nested too deeply to parse")
+    except Exception as exc:  # hostile input can break parsers anywhere: the file is unreadable, not the run
+        return CorruptPdf(f"corrupt PDF: reader failed with {type(exc).__name__}: {exc}"[:300])
 
 
 class Extractor:
@@ -52,7 +59,7 @@ class Extractor:
         self._pool = ProcessPool(
             max_workers=max(1, workers),
             max_tasks=MAX_TASKS_PER_WORKER,
-            initializer=_limit_memory,
+            initializer=_init_worker,
             initargs=(memory_mb,),
         )
 

@@ -121,7 +121,10 @@ def _plain_texts(data: bytes, max_pages: int) -> list[str]:
             raise TooLarge(f"too many pages: {n} > limit {max_pages}")
         texts = []
         for i in range(n):
-            page = doc[i]
+            try:
+                page = doc[i]
+            except pdfium.PdfiumError as exc:
+                raise CorruptPdf(f"corrupt PDF: page {i + 1} cannot be loaded ({exc})") from exc
             try:
                 textpage = page.get_textpage()
                 texts.append(textpage.get_text_range())

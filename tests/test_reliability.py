@@ -1,0 +1,155 @@
+"""Hostile input and faults: every bad file ends with a reason, a hung parser is stopped, faults are retried."""
+
+from __future__ import annotations
+
+import io
+import random
+
+import pytest
+import sqlalchemy as sa
+from PIL import Image
+from reportlab.lib import pdfencrypt
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
+
+from extract.errors import CorruptPdf, EncryptedPdf, ExtractError, ExtractTimeout, NoTextLayer, TooLarge
+from extract.isolated import Extractor
+from tests.conftest import NOTICES, SEED
+from tests.helpers import pdfcraft
+
+
+def _encrypted() -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, encrypt=pdfencrypt.StandardEncryption("secret", canPrint=0))
+    c.drawString(100, 700, "hello")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _image_only() -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.drawImage(ImageReader(Image.new("RGB", (300, 300), "white")), 50, 50, 400, 400)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    with Extractor(workers=1, timeout_s=20) as ex:
+        yield ex
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "words"),
+    [
+        (_encrypted, EncryptedPdf, "password"),
+        (_image_only, NoTextLayer, "OCR needed"),
+        (pdfcraft.self_referencing_pages, CorruptPdf, "corrupt"),
+        (pdfcraft.deeply_nested, ExtractError, ""),
+        (lambda: SEED.read_bytes()[: len(SEED.read_bytes()) // 2], CorruptPdf, "corrupt"),
+    ],
+    ids=["encrypted", "image-only", "page-tree-loop", "deep-nesting", "truncated"],
+)
+def test_hostile_files_are_rejected_with_a_reason(extractor, tmp_path, make, error, words):
+    path = tmp_path / "bad.pdf"
+    path.write_bytes(make())
+    try:
+        raw = extractor.read(path)
+    except ExtractError as exc:
+        assert isinstance(exc, error) and words in exc.reason
+        return
+    assert error is ExtractError and raw.projects == []  # read as a PDF with nothing in it is acceptable
+
+
+def test_page_cap(tmp_path):
+    with Extractor(workers=1, max_pages=5) as ex, pytest.raises(TooLarge, match="8 > limit 5"):
+        ex.read(SEED)
+
+
+def test_hung_parser_is_stopped_and_the_pool_recovers(tmp_path):
+    bomb = tmp_path / "bomb.pdf"
+    bomb.write_bytes(pdfcraft.flate_bomb(40))
+    assert bomb.stat().st_size < 1_000_000
+    with Extractor(workers=1, timeout_s=3) as ex:
+        with pytest.raises(ExtractTimeout, match="longer than 3 s"):
+            ex.read(bomb)
+        assert len(ex.read(NOTICES / "notice_001.pdf").projects) == 1
+
+
+def test_memory_cap_stops_a_runaway_reader(tmp_path):
+    bomb = tmp_path / "bomb.pdf"
+    bomb.write_bytes(pdfcraft.flate_bomb(300))
+    with Extractor(workers=1, timeout_s=120, memory_mb=400) as ex, pytest.raises((TooLarge, CorruptPdf)):
+        ex.read(bomb)
+
+
+def test_fuzzed_sample_pdfs_never_crash_the_reader(tmp_path):
+    """Mutated copies of real notices: each is read or rejected with a reason, never an unhandled error."""
+    rng = random.Random(20191)
+    seeds = [p.read_bytes() for p in sorted(NOTICES.glob("*.pdf"))]
+    outcomes = {"read": 0, "rejected": 0}
+    with Extractor(workers=2, timeout_s=20) as ex:
+        for i in range(120):
+            data = bytearray(rng.choice(seeds))
+            for _ in range(rng.randint(1, 40)):
+                pos = rng.randrange(len(data))
+                op = rng.random()
+                if op < 0.6:
+                    data[pos] = rng.randrange(256)
+                elif op < 0.8:
+                    del data[pos : pos + rng.randint(1, 64)]
+                else:
+                    data[pos:pos] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 16)))
+            path = tmp_path / f"fuzz_{i}.pdf"
+            path.write_bytes(bytes(data))
+            try:
+                ex.read(path)
+                outcomes["read"] += 1
+            except ExtractError as exc:
+                assert exc.reason
+                outcomes["rejected"] += 1
+    assert sum(outcomes.values()) == 120
+
+
+def test_database_fault_is_retried_then_recorded_failed_and_retried_next_run(
+    prefect_harness, tmp_path, monkeypatch
+):
+    from flows import ingest, pipeline
+
+    real_load = pipeline.load_notice
+    calls = {"n": 0}
+
+    def flaky_load(engine, f, *args, **kwargs):
+        if f.file_name == "notice_001.pdf":
+            calls["n"] += 1
+            raise sa.exc.OperationalError(
+                "INSERT", {}, Exception("server closed the connection unexpectedly")
+            )
+        return real_load(engine, f, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "load_notice", flaky_load)
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    files = [str(NOTICES / "notice_001.pdf"), str(NOTICES / "notice_002.pdf")]
+    try:
+        summary = ingest.ingest_notices(sources=files, warehouse=url)
+    finally:
+        ingest.close_resources()
+    assert summary.by_status == {"failed": 1, "loaded": 1}
+    assert calls["n"] == 3  # first try and two retries
+    engine = sa.create_engine(url)
+    with engine.connect() as c:
+        rows = dict(c.execute(sa.text("select source_file, status from v_source_files")).all())
+    assert rows == {"notice_001.pdf": "failed", "notice_002.pdf": "loaded"}
+
+    monkeypatch.setattr(pipeline, "load_notice", real_load)
+    try:
+        again = ingest.ingest_notices(sources=files, warehouse=url)
+    finally:
+        ingest.close_resources()
+    assert (again.skipped, again.by_status) == (1, {"loaded": 1})
+    with engine.connect() as c:
+        assert c.execute(sa.text("select count(*) from v_projects")).scalar_one() == 2
+    engine.dispose()

@@ -1,0 +1,151 @@
+"""Sources: folders, files and an HTTP index page served on 127.0.0.1 (retries, caps, traversal, disk full)."""
+
+from __future__ import annotations
+
+import errno
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+
+from flows import sources
+from flows.sources import SourceError, iter_sources, sha256_of
+from tests.conftest import NOTICES, SEED
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    files: dict[str, bytes] = {}
+    hits: dict[str, int] = {}
+
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+    def do_GET(self):
+        path = self.path.split("?")[0]
+        self.hits[path] = self.hits.get(path, 0) + 1
+        if path == "/flaky.pdf" and self.hits[path] == 1:
+            self.send_response(503)
+            self.end_headers()
+            return
+        if path == "/moved.pdf":
+            self.send_response(302)
+            self.send_header("Location", "/docs/a.pdf")
+            self.end_headers()
+            return
+        if path == "/loop.pdf":
+            self.send_response(302)
+            self.send_header("Location", "/loop.pdf")
+            self.end_headers()
+            return
+        body = self.files.get(path)
+        if body is None:
+            self.send_response(404)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header(
+            "Content-Type", "text/html; charset=utf-8" if path.endswith(".html") else "application/pdf"
+        )
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+INDEX = """<html><body>
+<a href="docs/a.pdf">relative</a>
+<a href="{base}/docs/b.pdf">absolute</a>
+<a href="../../../../etc/evil.pdf">traversal</a>
+<a href="flaky.pdf">flaky</a>
+<a href="moved.pdf">redirected</a>
+<a href="notpdf.pdf">html named pdf</a>
+<a href="ftp://127.0.0.1/x.pdf">ftp</a>
+<a href="readme.txt">not a pdf link</a>
+</body></html>"""
+
+
+@pytest.fixture
+def server():
+    _Handler.hits = {}
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    pdf_a, pdf_b = (NOTICES / "notice_001.pdf").read_bytes(), (NOTICES / "notice_002.pdf").read_bytes()
+    _Handler.files = {
+        "/index.html": INDEX.format(base=base).encode(),
+        "/docs/a.pdf": pdf_a,
+        "/docs/b.pdf": pdf_b,
+        "/etc/evil.pdf": SEED.read_bytes(),
+        "/flaky.pdf": (NOTICES / "notice_003.pdf").read_bytes(),
+        "/notpdf.pdf": b"<html>login required</html>",
+    }
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield base
+    httpd.shutdown()
+
+
+def test_index_page_downloads_into_cache_only(server, tmp_path):
+    cache = tmp_path / "cache"
+    items = list(iter_sources([f"{server}/index.html"], cache_dir=cache))
+    by_name = {i.name: i for i in items}
+    # moved.pdf redirects to a.pdf: same bytes, same sha256, so the file is listed once
+    assert set(by_name) == {"a.pdf", "b.pdf", "evil.pdf", "flaky.pdf", "notpdf.pdf"}
+    assert _Handler.hits["/moved.pdf"] == 1
+    good = [i for i in items if not i.error]
+    assert {i.name for i in good} == {"a.pdf", "b.pdf", "evil.pdf", "flaky.pdf"}
+    for i in good:
+        assert i.path.parent == cache and i.path.name == f"{i.sha256}.pdf" and sha256_of(i.path) == i.sha256
+    assert "not a PDF" in by_name["notpdf.pdf"].error
+    assert _Handler.hits["/flaky.pdf"] >= 2  # the 503 was retried
+    written = {p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file()}
+    assert all(str(p).startswith("cache/") for p in written)
+    assert not any(p.name.startswith(".part-") for p in cache.iterdir())
+
+
+def test_size_cap_and_redirect_loop(server, tmp_path, monkeypatch):
+    monkeypatch.setattr(sources, "MAX_DOWNLOAD_BYTES", 10_000)
+    (item,) = iter_sources([f"{server}/docs/a.pdf"], cache_dir=tmp_path)
+    assert item.error and "cap" in item.error
+    with pytest.raises(SourceError):
+        list(iter_sources([f"{server}/loop.pdf"], cache_dir=tmp_path))
+
+
+def test_disk_full_while_caching_fails_that_file_cleanly(server, tmp_path, monkeypatch):
+    real_fdopen = sources.os.fdopen
+
+    class Full:
+        def __init__(self, f):
+            self.f = f
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.f.close()
+
+    monkeypatch.setattr(sources.os, "fdopen", lambda fd, mode: Full(real_fdopen(fd, mode)))
+    (item,) = iter_sources([f"{server}/docs/b.pdf"], cache_dir=tmp_path)
+    assert item.error and "No space left" in item.error
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_only_http_and_https(tmp_path):
+    for bad in ("ftp://127.0.0.1/x.pdf", "file:///etc/passwd", "javascript:alert(1)"):
+        with pytest.raises(SourceError, match="unsupported"):
+            list(iter_sources([bad], cache_dir=tmp_path))
+    with pytest.raises(SourceError, match="no such"):
+        list(iter_sources([str(tmp_path / "missing.pdf")]))
+
+
+def test_folder_is_recursive_and_deduplicated(tmp_path):
+    nested = tmp_path / "二级" / "三级"
+    nested.mkdir(parents=True)
+    (nested / "通知.PDF").write_bytes(SEED.read_bytes())
+    (tmp_path / "copy.pdf").write_bytes(SEED.read_bytes())
+    (tmp_path / "notes.txt").write_text("x")
+    items = list(iter_sources([str(tmp_path), str(nested / "通知.PDF")]))
+    assert len(items) == 1 and items[0].sha256 == sha256_of(SEED)
+    assert Path(items[0].uri).is_absolute()
