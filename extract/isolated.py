@@ -7,6 +7,8 @@ limit (and an address-space cap) stops that. Workers are reused between files.
 from __future__ import annotations
 
 import faulthandler
+import logging
+import multiprocessing
 import os
 import resource
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -17,6 +19,8 @@ from pebble import ProcessExpired, ProcessPool
 from extract.errors import CorruptPdf, ExtractError, ExtractTimeout, TooLarge
 from extract.model import RawNotice
 from extract.reader import MAX_PAGES, read_notice
+
+log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT_S = float(os.environ.get("NOTICES_FILE_TIMEOUT", 300))
 DEFAULT_MEMORY_MB = int(os.environ.get("NOTICES_WORKER_MEMORY_MB", 2048))
@@ -56,6 +60,14 @@ class Extractor:
     ):
         self.timeout_s = timeout_s
         self.max_pages = max_pages
+        self._pool = None
+        if multiprocessing.current_process().daemon:
+            # daemonic processes (Dask's workers) may not start children: read in-process, where the
+            # cluster's own limits (worker memory, nanny restarts) are the safety net
+            log.warning(
+                "reader runs in-process in a daemonic worker: the per-file time limit is not enforced"
+            )
+            return
         self._pool = ProcessPool(
             max_workers=max(1, workers),
             max_tasks=MAX_TASKS_PER_WORKER,
@@ -64,6 +76,11 @@ class Extractor:
         )
 
     def read(self, path: Path) -> RawNotice:
+        if self._pool is None:
+            result = _read(str(path), self.max_pages)
+            if isinstance(result, ExtractError):
+                raise result
+            return result
         future = self._pool.schedule(_read, args=(str(path), self.max_pages), timeout=self.timeout_s)
         try:
             result = future.result()
@@ -78,6 +95,8 @@ class Extractor:
         return result
 
     def close(self) -> None:
+        if self._pool is None:
+            return
         self._pool.close()
         self._pool.join(timeout=10)
         self._pool.stop()

@@ -34,6 +34,9 @@ def ingest(
     upgrade: Annotated[bool, typer.Option(help="migrate an older warehouse schema automatically")] = True,
     timeout: Annotated[float, typer.Option(help="seconds allowed to read one file")] = 300.0,
     max_pages: Annotated[int, typer.Option(help="files with more pages are rejected")] = 2000,
+    dask_address: Annotated[
+        str | None, typer.Option(help="run the per-file tasks on an existing Dask cluster (tcp://host:8786)")
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="show Prefect's own log lines")] = False,
 ) -> None:
     """Ingest notices; exit 0 when every file reached a recorded status."""
@@ -52,7 +55,12 @@ def ingest(
     progress = _Progress()
     ingest_module.on_file_done = progress.update
     try:
-        summary = ingest_module.ingest_notices(
+        flow = ingest_module.ingest_notices
+        if dask_address:
+            from prefect_dask import DaskTaskRunner
+
+            flow = flow.with_options(task_runner=DaskTaskRunner(address=dask_address))
+        summary = flow(
             sources=list(sources),
             warehouse=url,
             workers=workers,
