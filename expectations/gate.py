@@ -10,6 +10,7 @@ import logging
 import threading
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -166,14 +167,21 @@ SUITES = {"projects": "notice_projects", "indicators": "notice_indicators"}
 
 
 class QualityGate:
-    """Runs the suites on one notice's frames; one GX context per process, suites registered once."""
+    """Runs the suites on one notice's frames; one GX context per process, suites registered once.
 
-    def __init__(self) -> None:
+    With `docs_dir`, a notice that fails any check is also run through a GX checkpoint whose action renders
+    Data Docs (HTML) into that folder (`index.html` lists them); clean notices are only recorded in the
+    warehouse, which keeps the gate's cost flat as the docs site grows.
+    """
+
+    def __init__(self, docs_dir: Path | None = None) -> None:
+        self.docs_dir = docs_dir
         self._lock = threading.Lock()
         self._ready = False
 
     def _setup(self) -> None:
         import great_expectations as gx
+        from great_expectations.checkpoint import UpdateDataDocsAction
         from great_expectations.data_context.types.base import ProgressBarsConfig
         from great_expectations.expectations.metadata_types import FailureSeverity
 
@@ -182,10 +190,23 @@ class QualityGate:
 
         context = gx.get_context(mode="ephemeral")
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        if self.docs_dir is not None:
+            self.docs_dir.mkdir(parents=True, exist_ok=True)
+            context.add_data_docs_site(
+                site_name=DOCS_SITE,
+                site_config={
+                    "class_name": "SiteBuilder",
+                    "store_backend": {
+                        "class_name": "TupleFilesystemStoreBackend",
+                        "base_directory": str(self.docs_dir.resolve()),
+                    },
+                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                },
+            )
         source = context.data_sources.add_or_update_pandas("notices")
         self._batches = {}
         self._suites = {}
-        self._by_id: dict[str, Check] = {}
+        self._checkpoints = {}
         for frame, suite_name in SUITES.items():
             asset = source.add_dataframe_asset(frame)
             self._batches[frame] = asset.add_batch_definition_whole_dataframe(f"{frame}_whole")
@@ -198,9 +219,22 @@ class QualityGate:
                 suite.add_expectation(exp)
             suite.save()
             self._suites[frame] = suite
+            if self.docs_dir is not None:
+                definition = context.validation_definitions.add(
+                    gx.ValidationDefinition(name=f"{frame}_gate", data=self._batches[frame], suite=suite)
+                )
+                self._checkpoints[frame] = context.checkpoints.add(
+                    gx.Checkpoint(
+                        name=f"{frame}_gate",
+                        validation_definitions=[definition],
+                        actions=[UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE])],
+                        result_format=_result_format(frame),
+                    )
+                )
         self._ready = True
 
-    def run(self, frames: NoticeFrames) -> list[CheckResult]:
+    def run(self, frames: NoticeFrames, label: str = "notice") -> list[CheckResult]:
+        """Validate one notice; `label` (the file name) names the run in Data Docs."""
         with self._lock:
             if not self._ready:
                 self._setup()
@@ -209,16 +243,7 @@ class QualityGate:
             for frame, df in data.items():
                 if frame == "indicators" and df.empty:
                     continue
-                batch = self._batches[frame].get_batch(batch_parameters={"dataframe": _plain(df)})
-                result = batch.validate(
-                    self._suites[frame],
-                    result_format={
-                        "result_format": "COMPLETE",
-                        "unexpected_index_column_names": ["project_seq"]
-                        + (["row_seq"] if frame == "indicators" else []),
-                    },
-                )
-                for r in result.results:
+                for r in self._validate(frame, _plain(df), label):
                     check = _check_named(r.expectation_config.meta["check"])
                     out.append(
                         CheckResult(
@@ -231,6 +256,28 @@ class QualityGate:
                         )
                     )
             return out
+
+    def _validate(self, frame: str, df: pd.DataFrame, label: str) -> list:
+        batch = self._batches[frame].get_batch(batch_parameters={"dataframe": df})
+        results = batch.validate(self._suites[frame], result_format=_result_format(frame)).results
+        if self.docs_dir is not None and not all(r.success for r in results):
+            # render Data Docs for the notices an operator has to look at; clean ones only reach the warehouse
+            from great_expectations.core.run_identifier import RunIdentifier
+
+            self._checkpoints[frame].run(
+                batch_parameters={"dataframe": df}, run_id=RunIdentifier(run_name=label)
+            )
+        return results
+
+
+DOCS_SITE = "notices"
+
+
+def _result_format(frame: str) -> dict:
+    return {
+        "result_format": "COMPLETE",
+        "unexpected_index_column_names": ["project_seq"] + (["row_seq"] if frame == "indicators" else []),
+    }
 
 
 def _plain(df: pd.DataFrame) -> pd.DataFrame:

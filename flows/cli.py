@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from flows import settings
+import logging
+import sys
+from typing import Annotated
 
-settings.apply()
-
-import logging  # noqa: E402
-import sys  # noqa: E402
-from typing import Annotated  # noqa: E402
-
-import typer  # noqa: E402
+import typer
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Budget performance-target notices → warehouse."
@@ -34,6 +30,9 @@ def ingest(
     upgrade: Annotated[bool, typer.Option(help="migrate an older warehouse schema automatically")] = True,
     timeout: Annotated[float, typer.Option(help="seconds allowed to read one file")] = 300.0,
     max_pages: Annotated[int, typer.Option(help="files with more pages are rejected")] = 2000,
+    output: Annotated[
+        str, typer.Option(help="folder for run outputs (Data Docs of failing notices)")
+    ] = "out",
     dask_address: Annotated[
         str | None, typer.Option(help="run the per-file tasks on an existing Dask cluster (tcp://host:8786)")
     ] = None,
@@ -67,6 +66,7 @@ def ingest(
             upgrade=upgrade,
             timeout_s=timeout,
             max_pages=max_pages,
+            output_dir=output,
         )
     except WarehouseError as exc:
         typer.echo(f"error: {exc}", err=True)

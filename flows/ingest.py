@@ -6,33 +6,42 @@ processes (`Extractor`), loads are one transaction per notice, and database faul
 
 from __future__ import annotations
 
-from flows import settings
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 
-settings.apply()
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.futures import wait
+from prefect.runtime import flow_run
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
 
-import threading  # noqa: E402
-from collections import Counter  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-
-from prefect import flow, get_run_logger, task  # noqa: E402
-from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
-from prefect.futures import wait  # noqa: E402
-from prefect.runtime import flow_run  # noqa: E402
-from sqlalchemy import Engine  # noqa: E402
-from sqlalchemy.exc import DBAPIError, OperationalError  # noqa: E402
-
-from expectations.gate import QualityGate  # noqa: E402
-from extract.isolated import DEFAULT_TIMEOUT_S, Extractor  # noqa: E402
-from extract.reader import MAX_PAGES  # noqa: E402
-from flows.pipeline import FileResult, process_file  # noqa: E402
-from flows.sources import SourceFile, iter_sources  # noqa: E402
-from load import loader  # noqa: E402
-from load.db import WarehouseError, ensure_schema, make_engine, masked, warehouse_url  # noqa: E402
+from expectations.gate import QualityGate
+from extract.isolated import DEFAULT_TIMEOUT_S, Extractor
+from extract.reader import MAX_PAGES
+from flows.pipeline import FileResult, process_file
+from flows.sources import SourceFile, iter_sources
+from load import loader
+from load.db import WarehouseError, ensure_schema, make_engine, masked, warehouse_url
 
 STATUSES = ("loaded", "superseded", "no_targets", "rejected", "quarantined", "failed")
 # Called with each finished file; the CLI sets it to drive a progress bar (not a flow parameter).
 on_file_done: Callable[[FileResult, int, int], None] | None = None
+
+
+@dataclass(frozen=True)
+class FileJob:
+    """The run's settings every per-file task needs."""
+
+    url: str
+    run_id: int
+    workers: int
+    timeout_s: float
+    max_pages: int
+    output_dir: str
 
 
 @dataclass
@@ -49,7 +58,7 @@ class RunSummary:
 _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
 _extractors: dict[tuple, Extractor] = {}
-_gate: QualityGate | None = None
+_gates: dict[str, QualityGate] = {}
 
 
 def _engine(url: str) -> Engine:
@@ -67,12 +76,11 @@ def _extractor(workers: int, timeout_s: float, max_pages: int) -> Extractor:
         return _extractors[key]
 
 
-def _quality_gate() -> QualityGate:
-    global _gate
+def _quality_gate(output_dir: str) -> QualityGate:
     with _lock:
-        if _gate is None:
-            _gate = QualityGate()
-        return _gate
+        if output_dir not in _gates:
+            _gates[output_dir] = QualityGate(docs_dir=Path(output_dir) / "data-docs")
+        return _gates[output_dir]
 
 
 def close_resources() -> None:
@@ -129,14 +137,13 @@ def split_known(url: str, files: list[SourceFile], run_id: int) -> tuple[list[So
     retry_delay_seconds=[1, 5],
     retry_condition_fn=_is_db_fault,
 )
-def ingest_file(
-    src: SourceFile, url: str, run_id: int, workers: int, timeout_s: float, max_pages: int
-) -> FileResult:
-    engine = _engine(url)
+def ingest_file(src: SourceFile, job: FileJob) -> FileResult:
+    engine = _engine(job.url)
     if src.error:
-        loader.log_file(engine, run_id, src.uri, None, "failed", src.error)
+        loader.log_file(engine, job.run_id, src.uri, None, "failed", src.error)
         return FileResult(file=src.name, sha256="", status="failed", reason=src.error)
-    return process_file(src, engine, _extractor(workers, timeout_s, max_pages), _quality_gate(), run_id)
+    extractor = _extractor(job.workers, job.timeout_s, job.max_pages)
+    return process_file(src, engine, extractor, _quality_gate(job.output_dir), job.run_id)
 
 
 @task(name="record-failure")
@@ -167,8 +174,12 @@ def ingest_notices(
     upgrade: bool = True,
     timeout_s: float = DEFAULT_TIMEOUT_S,
     max_pages: int = MAX_PAGES,
+    output_dir: str = "out",
 ) -> RunSummary:
-    """Ingest every PDF reachable from `sources` into the warehouse; one bad file never stops the run."""
+    """Ingest every PDF reachable from `sources` into the warehouse; one bad file never stops the run.
+
+    Data Docs of notices that failed a data-quality check are written under `output_dir`/data-docs.
+    """
     logger = get_run_logger()
     url = warehouse_url(warehouse)
     try:
@@ -184,7 +195,8 @@ def ingest_notices(
         files = discover(sources)
         todo, skipped = split_known(url, files, run_id)
         logger.info("%d files found, %d unchanged, %d to ingest", len(files), len(skipped), len(todo))
-        futures = [ingest_file.submit(f, url, run_id, workers, timeout_s, max_pages) for f in todo]
+        job = FileJob(url, run_id, workers, timeout_s, max_pages, output_dir)
+        futures = [ingest_file.submit(f, job) for f in todo]
         total = len(todo)
         for src, fut in _as_completed(todo, futures):
             state = fut.state
@@ -244,6 +256,18 @@ def _publish_artifacts(run_id: int, results: list[FileResult], skipped: int) -> 
         f"indicators loaded: **{sum(r.indicators for r in results)}**",
         f"- data-quality warnings: **{sum(r.warnings for r in results)}**",
     ]
+    checked = [r for r in results if r.status in ("loaded", "superseded", "quarantined")]
+    failed_checks = Counter(c for r in results for c in r.failed_checks)
+    lines += [
+        "",
+        "## Data quality",
+        "",
+        f"- notices checked: **{len(checked)}**, passed every check: "
+        f"**{sum(1 for r in checked if not r.failed_checks)}**, quarantined: **{counts.get('quarantined', 0)}**",
+    ]
+    if failed_checks:
+        lines += ["", "| check | notices failing |", "|---|---|"]
+        lines += [f"| {name} | {n} |" for name, n in failed_checks.most_common()]
     problems = [r for r in results if r.status in ("rejected", "quarantined", "failed")]
     if problems:
         lines += ["", "## Files needing attention", "", "| file | status | reason |", "|---|---|---|"]

@@ -7,7 +7,7 @@ caller can retry the file, and a file is never half-loaded (`load_notice` is one
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import Engine
 
@@ -30,6 +30,7 @@ class FileResult:
     projects: int = 0
     indicators: int = 0
     warnings: int = 0
+    failed_checks: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def as_row(self) -> dict:
@@ -78,7 +79,8 @@ def process_file(
         reason = "readable PDF without target tables"
         record_outcome(engine, f, meta, "no_targets", reason, run_id, seconds=time.perf_counter() - started)
         return done("no_targets", reason)
-    checks = gate.run(frames)
+    checks = gate.run(frames, label=src.name)
+    failed = [f"{c.severity}: {c.expectation}" for c in checks if not c.success]
     warnings = sum(1 for c in checks if not c.success and c.severity == "warning")
     if failed_errors(checks):
         reason = quarantine_reason(checks)
@@ -93,7 +95,7 @@ def process_file(
             quarantine=frames,
             seconds=time.perf_counter() - started,
         )
-        return done("quarantined", reason, warnings=warnings)
+        return done("quarantined", reason, warnings=warnings, failed_checks=failed)
     outcome = load_notice(engine, f, meta, frames, run_id, checks, seconds=time.perf_counter() - started)
     return done(
         outcome.status,
@@ -101,4 +103,5 @@ def process_file(
         projects=outcome.projects,
         indicators=outcome.indicators,
         warnings=warnings,
+        failed_checks=failed,
     )

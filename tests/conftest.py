@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from flows import settings
-
-settings.apply()
+import flows  # noqa: F401  (applies the local Prefect settings before any test imports Prefect)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOTICES = FIXTURES / "notices"

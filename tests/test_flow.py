@@ -104,12 +104,15 @@ def test_quarantined_notice_loads_nothing_and_good_one_loads(run, tmp_path, monk
 
     monkeypatch.setattr("flows.pipeline.normalize", broken_money)
     url = f"sqlite:///{tmp_path / 'w.db'}"
-    run([NOTICES / "notice_003.pdf", NOTICES / "notice_004.pdf"], url)
+    run([NOTICES / "notice_003.pdf", NOTICES / "notice_004.pdf"], url, output_dir=str(tmp_path / "out"))
     rows = dict(_rows(url, "select source_file, status from v_source_files"))
     assert rows == {"notice_003.pdf": "quarantined", "notice_004.pdf": "loaded"}
     reason = _rows(url, "select reason from v_source_files where status = 'quarantined'")[0][0]
     assert reason.startswith("money_adds_up")
     assert _rows(url, "select distinct source_file from v_projects") == [("notice_004.pdf",)]
+    docs = tmp_path / "out" / "data-docs"
+    assert (docs / "index.html").exists()
+    assert {p.name for p in (docs / "validations" / "notice_projects").iterdir()} == {"notice_003.pdf"}
 
 
 def _cli(*args, env=None, timeout=300):
