@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
+from dataclasses import asdict
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -33,6 +36,9 @@ def ingest(
     output: Annotated[
         str, typer.Option(help="folder for run outputs (Data Docs of failing notices)")
     ] = "out",
+    summary_json: Annotated[
+        Path | None, typer.Option(help="also write the run summary (every file, stage timings) as JSON here")
+    ] = None,
     dask_address: Annotated[
         str | None, typer.Option(help="run the per-file tasks on an existing Dask cluster (tcp://host:8786)")
     ] = None,
@@ -77,6 +83,8 @@ def ingest(
     finally:
         progress.close()
         ingest_module.close_resources()
+    if summary_json is not None:
+        summary_json.write_text(json.dumps(asdict(summary), ensure_ascii=False, indent=1), encoding="utf-8")
     _print_summary(summary, url)
 
 

@@ -7,6 +7,7 @@ caller can retry the file, and a file is never half-loaded (`load_notice` is one
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import Engine
@@ -31,73 +32,98 @@ class FileResult:
     indicators: int = 0
     warnings: int = 0
     failed_checks: list[str] = field(default_factory=list)
+    stages: dict[str, float] = field(
+        default_factory=dict
+    )  # seconds per stage: extract, transform, gate, load
+    pages: int = 0
     seconds: float = 0.0
 
     def as_row(self) -> dict:
         return asdict(self)
 
 
+class _Clock:
+    """Seconds spent per stage of one file, for the run's report and the benchmark."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.stages: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str):
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[name] = round(self.stages.get(name, 0.0) + time.perf_counter() - t0, 4)
+
+    def total(self) -> float:
+        return round(time.perf_counter() - self.started, 4)
+
+
 def process_file(
     src: SourceFile, engine: Engine, extractor: Extractor, gate: QualityGate, run_id: int | None
 ) -> FileResult:
-    started = time.perf_counter()
+    clock = _Clock()
+    f = src.meta
+    meta = NoticeMeta()
 
-    def done(status: str, reason: str | None = None, **kw) -> FileResult:
+    def finish(status: str, reason: str | None = None, checks=(), frames=None, **kw) -> FileResult:
+        """Record a file that loads nothing; return its result."""
+        with clock.stage("load"):
+            record_outcome(
+                engine,
+                f,
+                meta,
+                status,
+                reason,
+                run_id,
+                checks=checks,
+                quarantine=frames,
+                seconds=clock.total(),
+            )
+        return result(status, reason, **kw)
+
+    def result(status: str, reason: str | None = None, **kw) -> FileResult:
         return FileResult(
             file=src.name,
             sha256=src.sha256,
             status=status,
             reason=reason,
-            seconds=round(time.perf_counter() - started, 3),
+            seconds=clock.total(),
+            stages=clock.stages,
+            pages=meta.pages or 0,
             **kw,
         )
 
-    f = src.meta
     try:
-        raw = extractor.read(src.path)
+        with clock.stage("extract"):
+            raw = extractor.read(src.path)
     except ExtractError as exc:
-        record_outcome(engine, f, NoticeMeta(), exc.status, exc.reason, run_id)
-        return done(exc.status, exc.reason)
+        return finish(exc.status, exc.reason)
+    meta.pages, meta.producer = raw.pages, raw.producer
     try:
-        frames = normalize(raw)
+        with clock.stage("transform"):
+            frames = normalize(raw)
     except MoneyError as exc:
-        reason = f"unreadable money value: {exc}"
-        record_outcome(
-            engine, f, NoticeMeta(pages=raw.pages, producer=raw.producer), "rejected", reason, run_id
-        )
-        return done("rejected", reason)
+        return finish("rejected", f"unreadable money value: {exc}")
     codes = frames.projects["department_code"].dropna()
-    meta = NoticeMeta(
-        pages=raw.pages,
-        producer=raw.producer,
-        title=frames.title,
-        budget_year=frames.budget_year,
-        department_code=str(codes.mode().iloc[0]) if len(codes) else None,
-        published_on=frames.published_on,
-    )
+    meta.title, meta.budget_year, meta.published_on = frames.title, frames.budget_year, frames.published_on
+    meta.department_code = str(codes.mode().iloc[0]) if len(codes) else None
     if frames.projects.empty:
-        reason = "readable PDF without target tables"
-        record_outcome(engine, f, meta, "no_targets", reason, run_id, seconds=time.perf_counter() - started)
-        return done("no_targets", reason)
-    checks = gate.run(frames, label=src.name)
+        return finish("no_targets", "readable PDF without target tables")
+
+    with clock.stage("gate"):
+        checks = gate.run(frames, label=src.name)
     failed = [f"{c.severity}: {c.expectation}" for c in checks if not c.success]
     warnings = sum(1 for c in checks if not c.success and c.severity == "warning")
     if failed_errors(checks):
-        reason = quarantine_reason(checks)
-        record_outcome(
-            engine,
-            f,
-            meta,
-            "quarantined",
-            reason,
-            run_id,
-            checks=checks,
-            quarantine=frames,
-            seconds=time.perf_counter() - started,
+        return finish(
+            "quarantined", quarantine_reason(checks), checks, frames, warnings=warnings, failed_checks=failed
         )
-        return done("quarantined", reason, warnings=warnings, failed_checks=failed)
-    outcome = load_notice(engine, f, meta, frames, run_id, checks, seconds=time.perf_counter() - started)
-    return done(
+    with clock.stage("load"):
+        outcome = load_notice(engine, f, meta, frames, run_id, checks, seconds=clock.total())
+    return result(
         outcome.status,
         outcome.reason,
         projects=outcome.projects,
