@@ -73,6 +73,9 @@ class Extractor:
             max_tasks=MAX_TASKS_PER_WORKER,
             initializer=_init_worker,
             initargs=(memory_mb,),
+            # fresh interpreters: a forked child would inherit the parent's address space (Prefect, GX …),
+            # which both wastes memory and counts against the worker's address-space cap
+            context=multiprocessing.get_context("spawn"),
         )
 
     def read(self, path: Path) -> RawNotice:

@@ -73,7 +73,7 @@ def test_hung_parser_is_stopped_and_the_pool_recovers(tmp_path):
     bomb = tmp_path / "bomb.pdf"
     bomb.write_bytes(pdfcraft.flate_bomb(40))
     assert bomb.stat().st_size < 1_000_000
-    with Extractor(workers=1, timeout_s=3) as ex:
+    with Extractor(workers=1, timeout_s=3, memory_mb=0) as ex:
         with pytest.raises(ExtractTimeout, match="longer than 3 s"):
             ex.read(bomb)
         assert len(ex.read(NOTICES / "notice_001.pdf").projects) == 1
