@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import random
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +15,7 @@ from extract.errors import CorruptPdf, EncryptedPdf, ExtractError, ExtractTimeou
 from extract.isolated import Extractor
 from tests.conftest import NOTICES, SEED
 from tests.helpers import pdfcraft
+from tests.helpers.fuzzing import fuzz_reader
 
 
 def _encrypted() -> bytes:
@@ -88,29 +88,7 @@ def test_memory_cap_stops_a_runaway_reader(tmp_path):
 
 def test_fuzzed_sample_pdfs_never_crash_the_reader(tmp_path):
     """Mutated copies of real notices: each is read or rejected with a reason, never an unhandled error."""
-    rng = random.Random(20191)
-    seeds = [p.read_bytes() for p in sorted(NOTICES.glob("*.pdf"))]
-    outcomes = {"read": 0, "rejected": 0}
-    with Extractor(workers=2, timeout_s=20) as ex:
-        for i in range(120):
-            data = bytearray(rng.choice(seeds))
-            for _ in range(rng.randint(1, 40)):
-                pos = rng.randrange(len(data))
-                op = rng.random()
-                if op < 0.6:
-                    data[pos] = rng.randrange(256)
-                elif op < 0.8:
-                    del data[pos : pos + rng.randint(1, 64)]
-                else:
-                    data[pos:pos] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 16)))
-            path = tmp_path / f"fuzz_{i}.pdf"
-            path.write_bytes(bytes(data))
-            try:
-                ex.read(path)
-                outcomes["read"] += 1
-            except ExtractError as exc:
-                assert exc.reason
-                outcomes["rejected"] += 1
+    outcomes = fuzz_reader(sorted(NOTICES.glob("*.pdf")), 120, tmp_path, seed=20191)
     assert sum(outcomes.values()) == 120
 
 
