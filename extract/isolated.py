@@ -30,6 +30,8 @@ MAX_TASKS_PER_WORKER = 200  # recycle workers now and then: pdfminer caches grow
 def _init_worker(megabytes: int) -> None:
     # a worker killed by its memory cap is reported by the parent with a reason; no crash dump from the child
     faulthandler.disable()
+    # pdfminer logs every oddity of a damaged file at WARNING; the file's fate is reported as its reason
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     if megabytes > 0:
         limit = megabytes * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
