@@ -1,0 +1,230 @@
+"""Performance figures of the whole pipeline, measured side by side in one run on this machine.
+
+usage: uv run python bench/bench.py [--notices 60] [--scale 200] [--memory 0]
+
+Prints: corpus size; a bare pdfplumber loop over the same files and the pipeline's ratio to it; time shares
+by stage; the rerun cost of an unchanged corpus; fixed start-up; the cost of a page without a target grid
+relative to one with; the speed-up of --workers 2 on a larger corpus; peak RSS. See docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pdfplumber
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.fixturegen import generate_corpus  # noqa: E402
+
+REAL = ROOT / "tests" / "fixtures" / "real"
+CORPUS = ROOT / "bench" / "corpus"
+
+
+def corpus(n: int, seed: int) -> Path:
+    """Generated notices (cached between runs by size and seed)."""
+    out = CORPUS / f"gen-{n}-{seed}"
+    if not (out / "truth.json").exists():
+        shutil.rmtree(out, ignore_errors=True)
+        generate_corpus(out, n, seed=seed)
+    return out
+
+
+def pdfs(*folders: Path) -> list[Path]:
+    return sorted(p for f in folders for p in f.rglob("*.pdf"))
+
+
+def bare_pdfplumber(files: list[Path]) -> tuple[float, int]:
+    """The floor: open every file, extract_tables on every page, close pages as we go."""
+    started = time.perf_counter()
+    pages = 0
+    for path in files:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                try:
+                    page.extract_tables()
+                    pages += 1
+                finally:
+                    page.close()
+    return time.perf_counter() - started, pages
+
+
+class PeakRss:
+    """Samples the RSS of a process tree (the CLI and its reader processes) while it runs."""
+
+    def __init__(self, pid: int) -> None:
+        self.proc = psutil.Process(pid)
+        self.peak_total = 0
+        self.peak_single = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                procs = [self.proc, *self.proc.children(recursive=True)]
+                rss = []
+                for p in procs:
+                    with contextlib.suppress(psutil.Error):  # a reader process may exit meanwhile
+                        rss.append(p.memory_info().rss)
+                self.peak_total = max(self.peak_total, sum(rss))
+                self.peak_single = max([self.peak_single, *rss])
+            except psutil.Error:
+                pass
+            self._stop.wait(0.2)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def ingest(sources: list[Path], warehouse: str, *extra: str) -> dict:
+    """Run `notices ingest` as a user does; return wall time, summary and peak memory."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as tmp:
+        summary_path = Path(tmp.name)
+    cmd = [
+        sys.executable,
+        "-m",
+        "flows.cli",
+        "ingest",
+        *map(str, sources),
+        "--warehouse",
+        warehouse,
+        "--summary-json",
+        str(summary_path),
+        "--output",
+        str(Path(tempfile.gettempdir()) / "bench-out"),
+        *extra,
+    ]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    rss = PeakRss(proc.pid)
+    out, err = proc.communicate()
+    wall = time.perf_counter() - started
+    rss.stop()
+    if proc.returncode != 0:
+        raise SystemExit(f"ingest failed ({proc.returncode}):\n{out}\n{err}")
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    summary_path.unlink()
+    return {
+        "wall": wall,
+        "summary": summary,
+        "peak_total_mb": rss.peak_total / 2**20,
+        "peak_single_mb": rss.peak_single / 2**20,
+    }
+
+
+def stage_totals(summary: dict) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    for r in summary["results"]:
+        for stage, s in r["stages"].items():
+            totals[stage] = totals.get(stage, 0.0) + s
+    return totals
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--notices", type=int, default=60, help="generated notices in the main corpus")
+    ap.add_argument(
+        "--scale", type=int, default=200, help="generated notices for the --workers 2 run (0: skip)"
+    )
+    ap.add_argument("--memory", type=int, default=0, help="generated notices for a peak-RSS run (e.g. 1000)")
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="notices-bench-"))
+    line = "-" * 72
+    print(
+        f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
+        f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}"
+    )
+
+    gen = corpus(args.notices, args.seed)
+    files = pdfs(gen, REAL)
+    sources = [gen, REAL]
+    print(
+        f"corpus: {args.notices} generated notices + {len(pdfs(REAL))} real budget PDFs = {len(files)} files"
+    )
+    print(line)
+
+    bare_s, pages = bare_pdfplumber(files)
+    print(
+        f"bare pdfplumber loop (extract_tables on every page): {bare_s:7.1f} s  {pages} pages  "
+        f"{pages / bare_s:6.1f} pages/s"
+    )
+
+    one = ingest([gen / sorted(os.listdir(gen))[0]], f"sqlite:///{work / 'startup.db'}")
+    startup = one["wall"] - one["summary"]["results"][0]["seconds"]
+    print(
+        f"fixed start-up (one small file, fresh warehouse):    {one['wall']:7.1f} s  "
+        f"(of which the file itself {one['summary']['results'][0]['seconds']:.1f} s)"
+    )
+
+    first = ingest(sources, f"sqlite:///{work / 'w.db'}")
+    wall = first["wall"]
+    print(
+        f"notices ingest, 1 worker, start-up included:        {wall:7.1f} s  {pages / wall:6.1f} pages/s  "
+        f"ratio to bare pdfplumber {wall / bare_s:.2f}x"
+    )
+    totals = stage_totals(first["summary"])
+    busy = sum(totals.values())
+    shares = {**totals, "orchestration+start-up": max(wall - busy, 0.0)}
+    print(
+        "  time by stage: " + ", ".join(f"{k} {v:.1f} s ({100 * v / wall:.0f}%)" for k, v in shares.items())
+    )
+    print(
+        f"  peak RSS: {first['peak_total_mb']:.0f} MB for the process tree, "
+        f"{first['peak_single_mb']:.0f} MB for the largest process"
+    )
+
+    grid = [r for r in first["summary"]["results"] if r["status"] == "loaded"]
+    plain = [r for r in first["summary"]["results"] if r["status"] == "no_targets"]
+    grid_page = sum(r["stages"].get("extract", 0) for r in grid) / max(1, sum(r["pages"] for r in grid))
+    plain_page = sum(r["stages"].get("extract", 0) for r in plain) / max(1, sum(r["pages"] for r in plain))
+    print(
+        f"  extract per page: with a target grid {1000 * grid_page:.1f} ms, without {1000 * plain_page:.1f} ms "
+        f"(ratio {plain_page / grid_page:.2f})"
+    )
+
+    again = ingest(sources, f"sqlite:///{work / 'w.db'}")
+    print(
+        f"rerun of the unchanged corpus:                      {again['wall']:7.1f} s  "
+        f"({100 * again['wall'] / wall:.0f}% of the first run; "
+        f"{100 * max(again['wall'] - startup, 0) / wall:.1f}% beyond fixed start-up)"
+    )
+    print(line)
+
+    if args.scale:
+        big = corpus(args.scale, args.seed + 1)
+        w1 = ingest([big], f"sqlite:///{work / 's1.db'}")
+        w2 = ingest([big], f"sqlite:///{work / 's2.db'}", "--workers", "2")
+        t1, t2 = w1["wall"] - startup, w2["wall"] - startup
+        print(
+            f"{args.scale} notices, 1 worker: {w1['wall']:.1f} s; --workers 2: {w2['wall']:.1f} s; "
+            f"throughput beyond start-up x{t1 / t2:.2f} (whole runs x{w1['wall'] / w2['wall']:.2f})"
+        )
+    if args.memory:
+        mem = corpus(args.memory, args.seed + 2)
+        m = ingest([mem], f"sqlite:///{work / 'm.db'}")
+        print(
+            f"{args.memory} notices: {m['wall']:.1f} s, peak RSS {m['peak_total_mb']:.0f} MB (tree), "
+            f"{m['peak_single_mb']:.0f} MB (largest process)"
+        )
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
