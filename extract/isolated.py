@@ -11,7 +11,9 @@ import logging
 import multiprocessing
 import os
 import resource
+import threading
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
@@ -70,34 +72,51 @@ class Extractor:
                 "reader runs in-process in a daemonic worker: the per-file time limit is not enforced"
             )
             return
-        self._pool = ProcessPool(
-            max_workers=max(1, workers),
+        self._workers, self._memory_mb = max(1, workers), memory_mb
+        self._pool_lock = threading.Lock()
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPool:
+        return ProcessPool(
+            max_workers=self._workers,
             max_tasks=MAX_TASKS_PER_WORKER,
             initializer=_init_worker,
-            initargs=(memory_mb,),
+            initargs=(self._memory_mb,),
             # fresh interpreters: a forked child would inherit the parent's address space (Prefect, GX …),
             # which both wastes memory and counts against the worker's address-space cap
             context=multiprocessing.get_context("spawn"),
         )
 
     def read(self, path: Path) -> RawNotice:
-        if self._pool is None:
-            result = _read(str(path), self.max_pages)
-            if isinstance(result, ExtractError):
-                raise result
-            return result
-        future = self._pool.schedule(_read, args=(str(path), self.max_pages), timeout=self.timeout_s)
-        try:
-            result = future.result()
-        except FutureTimeout as exc:
-            raise ExtractTimeout(f"reading took longer than {self.timeout_s:g} s; parser stopped") from exc
-        except ProcessExpired as exc:
-            raise TooLarge(
-                f"reader process died (exit code {exc.exitcode}): memory cap or parser crash"
-            ) from exc
+        result = _read(str(path), self.max_pages) if self._pool is None else self._read_in_pool(path)
         if isinstance(result, ExtractError):
             raise result
         return result
+
+    def _read_in_pool(self, path: Path) -> RawNotice | ExtractError:
+        for attempt in (1, 2):
+            with self._pool_lock:
+                future = self._pool.schedule(_read, args=(str(path), self.max_pages), timeout=self.timeout_s)
+            try:
+                return future.result()
+            except FutureTimeout as exc:
+                raise ExtractTimeout(
+                    f"reading took longer than {self.timeout_s:g} s; parser stopped"
+                ) from exc
+            except ProcessExpired as exc:
+                raise TooLarge(
+                    f"reader process died (exit code {exc.exitcode}): memory cap or parser crash"
+                ) from exc
+            except BrokenProcessPool:
+                # the pool as a whole broke (workers failing to start, e.g. under memory pressure): one bad
+                # moment must not fail every queued file, so start a new pool and read the file once more;
+                # a second failure propagates and the file is recorded failed (retried by the next run)
+                if attempt == 2:
+                    raise
+                with self._pool_lock:
+                    self._pool.stop()
+                    self._pool = self._new_pool()
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         if self._pool is None:

@@ -30,6 +30,7 @@ from extract.errors import (
     UnreadableGrid,
 )
 from extract.model import RawIndicatorRow, RawNotice, RawProject
+from transform.levels import canonical_level
 from transform.text import compact
 
 # A page is read with pdfplumber only when its plain text shows a target table's words.
@@ -192,28 +193,40 @@ class _Cutter:
 
     def table(self, block: _Block) -> None:
         assert block.rows is not None
-        new_page = block.page != self.last_page
-        for i, row in enumerate(block.rows):
+        # the first data row of a table on a new page may finish the last row of the previous page
+        first_on_page = block.page != self.last_page
+        for row in block.rows:
             if layout.is_project_start(row):
                 self._start(block.page)
+                first_on_page = False
             if self.current is None:
                 continue  # a table that is not a target table (budget statements, cover tables)
             if self.roles is None:
                 if layout.is_grid_header(row):
                     self._grid_header(row)
+                elif first_on_page and self.header_rows and not any(layout.header_field(c) for c in row):
+                    self._merge_header_remainder(row)  # a header row split by the page break
                 else:
                     self.header_rows.append(row)
+                first_on_page = False
                 continue
             if [compact(c) for c in row] == self.grid_header:
                 continue  # header repeated on a continuation page
             cells = self._cells(row)
             if not any(cells.values()):
                 continue
-            if i == 0 and new_page and self._is_split_remainder(cells):
+            if first_on_page and self._is_split_remainder(cells):
                 self._merge_into_last(cells)
-                continue
-            self.current.rows.append(RawIndicatorRow(cells=cells, page=block.page))
+            else:
+                self.current.rows.append(RawIndicatorRow(cells=cells, page=block.page))
+            first_on_page = False
         self.last_page = block.page
+
+    def _merge_header_remainder(self, row: list[str | None]) -> None:
+        last = self.header_rows[-1]
+        for i, cell in enumerate(row):
+            if cell and i < len(last):
+                last[i] = f"{last[i]}\n{cell}" if last[i] else cell
 
     def _start(self, page: int) -> None:
         self._finish()
@@ -245,12 +258,17 @@ class _Cutter:
         return out
 
     def _is_split_remainder(self, cells: dict[str, str]) -> bool:
-        """The first row of a continuation page that finishes the last row of the previous page."""
+        """The first row of a continuation page that finishes the last row of the previous page: no level3
+        or no value of its own, and level cells that are blank or only the tail of the row above's text."""
         if self.current is None or not self.current.rows:
             return False
-        levels_blank = not cells.get("level1") and not cells.get("level2")
+        last = self.current.rows[-1].cells
+        levels_continue = all(
+            not cells.get(role) or _is_level_tail(last.get(role), cells[role], level)
+            for role, level in (("level1", 1), ("level2", 2))
+        )
         value_roles = ("value", "nature", "direction", "unit")
-        return levels_blank and (not cells.get("level3") or not any(cells.get(r) for r in value_roles))
+        return levels_continue and (not cells.get("level3") or not any(cells.get(r) for r in value_roles))
 
     def _merge_into_last(self, cells: dict[str, str]) -> None:
         assert self.current is not None
@@ -270,6 +288,13 @@ class _Cutter:
             # it looks like a target table's header, yet no grid header followed: do not guess
             raise UnreadableGrid(f"project table on page {project.page} has no indicator grid header")
         # otherwise a table that merely has a 项目名称 column (budget statements): not a target table
+
+
+def _is_level_tail(head: str | None, tail: str, level: int) -> bool:
+    """'服务对象满意度指' + '标': the tail completes a level name the head began, and is none by itself."""
+    if not head:
+        return False
+    return canonical_level(head + tail, level)[1] and not canonical_level(tail, level)[1]
 
 
 def _cut_projects(blocks: list[_Block]) -> list[RawProject]:
