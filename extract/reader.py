@@ -18,7 +18,7 @@ import pypdfium2 as pdfium
 from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
-from extract import layout
+from extract import layout, unruled
 from extract.errors import (
     CorruptPdf,
     EmptyFile,
@@ -151,15 +151,22 @@ def _select_pages(texts: list[str]) -> list[int]:
 
 
 def _blocks(pdf: pdfplumber.PDF) -> Iterator[_Block]:
-    """Text lines and tables of each page, in reading order; each page is parsed once and closed."""
+    """Text lines and tables of each page, in reading order; each page is parsed once and closed.
+    Pages without ruled tables go through the unruled reader, which rebuilds tables from text positions."""
+    walker = unruled.PageWalker()
     for page in pdf.pages:
         try:
-            tables = page.find_tables(RULED)
+            tables = [t for t in page.find_tables(RULED) if t.rows]
+            lines = page.extract_text_lines(return_chars=bool(not tables))
+            if not tables:
+                size = unruled.page_size(page.chars)
+                for top, text, rows in walker.blocks(lines, size):
+                    yield _Block(page.page_number, top, text=text, rows=rows)
+                continue
+            walker.grid = None
             boxes = [t.bbox for t in tables]
-            items: list[_Block] = [
-                _Block(page.page_number, t.bbox[1], rows=t.extract()) for t in tables if t.rows
-            ]
-            for line in page.extract_text_lines(return_chars=False):
+            items: list[_Block] = [_Block(page.page_number, t.bbox[1], rows=t.extract()) for t in tables]
+            for line in lines:
                 mid_x = (line["x0"] + line["x1"]) / 2
                 mid_y = (line["top"] + line["bottom"]) / 2
                 if any(x0 <= mid_x <= x1 and top <= mid_y <= bottom for x0, top, x1, bottom in boxes):

@@ -1,0 +1,375 @@
+"""Tables drawn without ruling lines: rebuild cells, rows and columns from where the text sits.
+
+Used for pages on which pdfplumber finds no ruled table. Text lines are cut into tokens at wide gaps;
+tokens stacked in one column with line spacing form a cell; header labels are recognised by their words and
+take the cells to their right (or below, for money printed as columns); the indicator grid's columns come
+from its header words and the white space between them, and its rows from the 三级指标 cells. The result is
+the same rows-of-cells a ruled table gives, so the cutter treats both alike.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+from extract import layout
+from transform.text import compact
+
+# Gaps and distances in units of the page's character size.
+TOKEN_GAP = 0.6  # a horizontal gap wider than this separates two cells' text
+LABEL_GAP = 0.3  # … and one wider than this does when the text before it is a header label
+CELL_LINE_GAP = 1.42  # lines of one cell are closer (top to top) than this
+ALIGN_TOL = 0.4  # a level cell "belongs" to a row when its centre or top is this close to the row's
+
+
+@dataclass
+class Token:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+    @property
+    def mid(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def tokens_of(line: dict, size: float) -> list[Token]:
+    """Cut one text line (pdfplumber's extract_text_lines with chars) into tokens at wide gaps, and at
+    narrower gaps that end a header label (a label and its value can sit close together)."""
+    out: list[Token] = []
+    for ch in line["chars"]:
+        if not ch["text"].strip():
+            continue
+        gap = ch["x0"] - out[-1].x1 if out else None
+        if gap is not None and (
+            gap <= LABEL_GAP * size or (gap <= TOKEN_GAP * size and not _ends_label(out[-1].text))
+        ):
+            t = out[-1]
+            t.text += ch["text"]
+            t.x1, t.top, t.bottom = max(t.x1, ch["x1"]), min(t.top, ch["top"]), max(t.bottom, ch["bottom"])
+        else:
+            out.append(Token(ch["text"], ch["x0"], ch["x1"], ch["top"], ch["bottom"]))
+    return _join_split_labels(out)
+
+
+def _ends_label(text: str) -> bool:
+    """A label, or the first line (three characters or more) of a label wrapped in its cell."""
+    if layout.header_field(text) is not None:
+        return True
+    key = layout.label_key(text)
+    return len(key) >= 3 and any(label.startswith(key) for label in layout.HEADER_LABELS)
+
+
+def _join_split_labels(tokens: list[Token]) -> list[Token]:
+    """Stray spaces can cut a label ('项 目 名称') into tokens; join runs of tokens that spell a label."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        best = 1
+        for n in range(2, min(5, len(tokens) - i) + 1):
+            text = "".join(t.text for t in tokens[i : i + n])
+            if layout.header_field(text) or layout.grid_role(text):
+                best = n
+        if best > 1:
+            group = tokens[i : i + best]
+            out.append(
+                Token(
+                    "".join(t.text for t in group),
+                    group[0].x0,
+                    group[-1].x1,
+                    min(t.top for t in group),
+                    max(t.bottom for t in group),
+                )
+            )
+        else:
+            out.append(tokens[i])
+        i += best
+    return out
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def stack_cells(tokens: list[Token], size: float, keep_apart=lambda upper, lower: False) -> list[Token]:
+    """Merge tokens stacked in one column at line spacing into cells (a wrapped cell's lines)."""
+    cells: list[Token] = []
+    for t in sorted(tokens, key=lambda t: (t.top, t.x0)):
+        target = None
+        for c in reversed(cells):
+            close = t.top - c.bottom + (c.bottom - c.top) > 0 and t.top - _last_top(c) <= CELL_LINE_GAP * size
+            width = min(t.x1 - t.x0, c.x1 - c.x0)
+            if close and _overlap(c.x0, c.x1, t.x0, t.x1) >= 0.3 * width and not keep_apart(c, t):
+                target = c
+                break
+        if target is None:
+            cells.append(Token(t.text, t.x0, t.x1, t.top, t.bottom))
+            cells[-1].last_top = t.top  # type: ignore[attr-defined]
+        else:
+            target.text += "\n" + t.text
+            target.x0, target.x1 = min(target.x0, t.x0), max(target.x1, t.x1)
+            target.bottom = max(target.bottom, t.bottom)
+            target.last_top = t.top  # type: ignore[attr-defined]
+    return cells
+
+
+def _last_top(cell: Token) -> float:
+    return getattr(cell, "last_top", cell.top)
+
+
+# ---------------------------------------------------------------- header block
+
+
+def header_rows(lines: list[dict], size: float) -> list[list[str | None]]:
+    """Label/value rows of a header block: each label with the cells to its right (or below it)."""
+    tokens = [t for ln in lines for t in tokens_of(ln, size)]
+
+    def is_label(t: Token) -> bool:
+        return layout.header_field(t.text) is not None
+
+    def keep_apart(up: Token, low: Token) -> bool:  # a label's cell holds the label only
+        joined = Token(up.text + low.text, up.x0, up.x1, up.top, low.bottom)
+        return (is_label(up) or is_label(low)) and not is_label(joined)
+
+    cells = stack_cells(tokens, size, keep_apart=keep_apart)
+    labels = [c for c in cells if layout.header_field(c.text) not in (None, "_group")]
+    values: dict[int, list[Token]] = {id(lb): [] for lb in labels}
+    for c in cells:
+        if layout.header_field(c.text) is not None:
+            continue
+        owner = _label_left_of(c, labels) or _label_above(c, labels)
+        if owner is not None:
+            values[id(owner)].append(c)
+    rows = []
+    for lb in sorted(labels, key=lambda t: (round(t.top), t.x0)):
+        parts = sorted(values[id(lb)], key=lambda t: (t.top, t.x0))
+        rows.append([lb.text, "\n".join(p.text for p in parts)])
+    return rows
+
+
+def _label_left_of(cell: Token, labels: list[Token]) -> Token | None:
+    beside = [
+        lb for lb in labels if lb.x1 <= cell.x0 + 1 and _overlap(lb.top, lb.bottom, cell.top, cell.bottom) > 0
+    ]
+    if not beside:  # a label centred beside a taller cell: compare centres
+        beside = [lb for lb in labels if lb.x1 <= cell.x0 + 1 and cell.top <= lb.mid <= cell.bottom]
+    return max(beside, key=lambda lb: lb.x1, default=None)
+
+
+def _label_above(cell: Token, labels: list[Token]) -> Token | None:
+    above = [
+        lb for lb in labels if lb.bottom <= cell.top + 1 and _overlap(lb.x0, lb.x1, cell.x0, cell.x1) > 0
+    ]
+    return max(above, key=lambda lb: lb.bottom, default=None)
+
+
+# ---------------------------------------------------------------- indicator grid
+
+
+@dataclass
+class Grid:
+    """The grid being read: its header cells (texts and x extents), carried onto continuation pages, where
+    the column bounds are worked out again from that page's text."""
+
+    headers: list[str]
+    extents: list[tuple[float, float]]
+
+    def bounds(self, data_lines: list[dict], size: float) -> list[float]:
+        chars = [c for ln in data_lines for c in ln["chars"] if c["text"].strip()]
+        bounds = [self.extents[0][0] - 4 * size]
+        for (a0, a1), (b0, b1) in zip(self.extents, self.extents[1:], strict=False):
+            bounds.append(_gutter(chars, (a0 + a1) / 2, (b0 + b1) / 2, a1, b0))
+        bounds.append(self.extents[-1][1] + 40 * size)
+        return bounds
+
+
+def grid_header(lines: list[dict], index: int, size: float) -> tuple[Grid, set[int]]:
+    """The grid whose header is on lines[index]; wrapped header words on the lines next to it are joined.
+    Returns the grid and the indexes of the lines that belong to the header."""
+    used = {index}
+    for j in (index - 1, index + 1):
+        if 0 <= j < len(lines) and abs(lines[j]["top"] - lines[index]["top"]) <= CELL_LINE_GAP * size:
+            text = compact(lines[j]["text"])
+            neighbour = [t.text for t in tokens_of(lines[j], size)]
+            if (
+                text
+                and not re.search(r"\d", text)
+                and len(text) <= 12
+                and not layout.is_grid_header(neighbour)
+            ):
+                used.add(j)
+    tokens = [t for j in sorted(used) for t in tokens_of(lines[j], size)]
+    heads = sorted(stack_cells(tokens, size), key=lambda t: t.x0)
+    return Grid(headers=[compact(h.text) for h in heads], extents=[(h.x0, h.x1) for h in heads]), used
+
+
+def _gutter(chars: list[dict], left: float, right: float, a_end: float, b_start: float) -> float:
+    """Where one column ends: just before the next column's text, at the end of the widest text-free
+    interval with text on both sides between the two columns' centres (a column is as wide as its gutter
+    lets it be). Without such an interval, the space between the two header words decides."""
+    spans = sorted(
+        (max(c["x0"], left), min(c["x1"], right)) for c in chars if c["x1"] > left and c["x0"] < right
+    )
+    best, best_w, cursor = None, 0.0, None
+    for x0, x1 in spans:
+        if cursor is not None and x0 - cursor > best_w:
+            best, best_w = x0 - 0.5, x0 - cursor
+        cursor = x1 if cursor is None else max(cursor, x1)
+    return (
+        best
+        if best is not None and best_w >= 0.5 * (b_start - a_end if b_start > a_end else 1)
+        else (a_end + b_start) / 2
+    )
+
+
+def grid_rows(grid: Grid, lines: list[dict], size: float) -> list[list[str | None]]:
+    """Rows of grid cells (in header column order) from the data lines below a grid header."""
+    ncol = len(grid.headers)
+    roles = layout.column_roles(grid.headers)
+    bounds = grid.bounds(lines, size)
+    per_col: list[list[Token]] = [[] for _ in range(ncol)]
+    for ln in lines:
+        for t in tokens_of(ln, size):
+            col = _column(t, bounds)
+            if col is not None:
+                per_col[col].append(t)
+    cells = [stack_cells(col, size) for col in per_col]
+    anchor = roles.index("level3") if "level3" in roles else 0
+    rows: list[list[str | None]] = [[None] * ncol for _ in cells[anchor]]
+    spans = [(c.top, c.bottom) for c in cells[anchor]]
+    for r, c in enumerate(cells[anchor]):
+        rows[r][anchor] = c.text
+    value_cols = [i for i, r in enumerate(roles) if r in ("value", "nature", "direction", "unit")]
+    level_cols = [i for i, r in enumerate(roles) if r in ("level1", "level2")]
+    for col in range(ncol):
+        if col == anchor or col in level_cols:
+            continue
+        for c in cells[col]:
+            _put(rows, _nearest_row(c, spans), col, c.text)
+    # a row without values (the rest of a row split by a page break) never starts a level group
+    starts = [r for r in range(len(rows)) if any(rows[r][i] for i in value_cols)] or list(range(len(rows)))
+    for col in level_cols:
+        for c, r in zip(cells[col], _assign_levels(cells[col], spans, starts, size), strict=True):
+            _put(rows, r, col, c.text)
+    return [[cell or "" for cell in row] for row in rows]
+
+
+def _put(rows: list[list[str | None]], r: int | None, col: int, text: str) -> None:
+    if r is not None:
+        rows[r][col] = f"{rows[r][col]}\n{text}" if rows[r][col] else text
+
+
+def _column(t: Token, bounds: list[float]) -> int | None:
+    """The column holding most of the token's width."""
+    widths = [_overlap(t.x0, t.x1, bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
+    best = max(widths, default=0.0)
+    return widths.index(best) if best > 0 else None
+
+
+def _nearest_row(c: Token, spans: list[tuple[float, float]]) -> int | None:
+    if not spans:
+        return None
+    overlaps = [_overlap(c.top, c.bottom, a, b) for a, b in spans]
+    if max(overlaps) > 0:
+        return overlaps.index(max(overlaps))
+    return min(range(len(spans)), key=lambda r: abs((spans[r][0] + spans[r][1]) / 2 - c.mid))
+
+
+def _assign_levels(
+    cells: list[Token], spans: list[tuple[float, float]], starts: list[int], size: float
+) -> list[int | None]:
+    """Level cells aligned with a row belong to that row; a cell centred over several rows (a merged cell)
+    goes to the first row of the span it is centred on. Either way the rows below stay blank and take the
+    level from above when rows are normalised. `starts` are the rows a level group may begin at."""
+    if not starts:
+        return [None] * len(cells)
+    mids = [(a + b) / 2 for a, b in spans]
+    tops = [a for a, _ in spans]
+    aligned = [
+        next(
+            (
+                r
+                for r in starts
+                if abs(mids[r] - c.mid) <= ALIGN_TOL * size or abs(tops[r] - c.top) <= ALIGN_TOL * size
+            ),
+            None,
+        )
+        for c in cells
+    ]
+    if all(a is not None for a in aligned):
+        return aligned
+    out: list[int | None] = []
+    pos = 0  # index into starts
+    for c in cells:
+        if pos >= len(starts):
+            out.append(None)
+            continue
+        first = starts[pos]
+        end = min(range(first, len(spans)), key=lambda e: abs((spans[first][0] + spans[e][1]) / 2 - c.mid))
+        out.append(first)
+        while pos < len(starts) and starts[pos] <= end:
+            pos += 1
+    return out
+
+
+def page_size(chars: list[dict]) -> float:
+    heights = [c["bottom"] - c["top"] for c in chars if c["text"].strip()]
+    return statistics.median(heights) if heights else 10.0
+
+
+def _starts_attachment(text: str) -> bool:
+    return bool(layout.ANNEX.match(text) or (layout.TABLE_TITLE.search(compact(text)) and "公开" not in text))
+
+
+class PageWalker:
+    """Turns the text lines of pages without ruled tables into text blocks and table blocks, keeping the
+    grid's columns from one page to the next (a grid continues without its header)."""
+
+    def __init__(self) -> None:
+        self.grid: Grid | None = None
+
+    def blocks(self, lines: list[dict], size: float) -> list[tuple[float, str | None, list | None]]:
+        """(top, text, rows) items in reading order: rows is None for a plain text line."""
+        out: list[tuple[float, str | None, list | None]] = []
+        mode = "grid" if self.grid is not None else None
+        region: list[dict] = []
+        skip: set[int] = set()
+
+        def flush() -> None:
+            nonlocal region
+            if region:
+                rows = header_rows(region, size) if mode == "header" else grid_rows(self.grid, region, size)
+                if rows:
+                    out.append((region[0]["top"], None, rows))
+            region = []
+
+        for i, ln in enumerate(lines):
+            if i in skip:
+                continue
+            tokens = [t.text for t in tokens_of(ln, size)]
+            text = ln["text"].strip()
+            if tokens and layout.header_field(tokens[0]) == "name":
+                flush()
+                mode, self.grid, region = "header", None, [ln]
+            elif layout.is_grid_header(tokens):
+                self.grid, used = grid_header(lines, i, size)
+                region = [r for r in region if not any(r is lines[j] for j in used)]
+                flush()
+                skip |= used
+                mode = "grid"
+                out.append((ln["top"], None, [self.grid.headers]))
+            elif _starts_attachment(text):
+                flush()
+                mode, self.grid = None, None
+                out.append((ln["top"], text, None))
+            elif mode is not None:
+                region.append(ln)
+            else:
+                out.append((ln["top"], text, None))
+        flush()
+        if mode != "grid":
+            self.grid = None
+        return out
