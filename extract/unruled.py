@@ -20,6 +20,7 @@ from transform.text import compact
 TOKEN_GAP = 0.6  # a horizontal gap wider than this separates two cells' text
 LABEL_GAP = 0.3  # … and one wider than this does when the text before it is a header label
 CELL_LINE_GAP = 1.42  # lines of one cell are closer (top to top) than this
+MIN_GUTTER = 2.0  # points: a narrower text-free interval is no column gutter
 ALIGN_TOL = 0.4  # a level cell "belongs" to a row when its centre or top is this close to the row's
 
 
@@ -218,11 +219,7 @@ def _gutter(chars: list[dict], left: float, right: float, a_end: float, b_start:
         if cursor is not None and x0 - cursor > best_w:
             best, best_w = x0 - 0.5, x0 - cursor
         cursor = x1 if cursor is None else max(cursor, x1)
-    return (
-        best
-        if best is not None and best_w >= 0.5 * (b_start - a_end if b_start > a_end else 1)
-        else (a_end + b_start) / 2
-    )
+    return best if best is not None and best_w >= MIN_GUTTER else (a_end + b_start) / 2
 
 
 def grid_rows(grid: Grid, lines: list[dict], size: float) -> list[list[str | None]]:
@@ -232,9 +229,18 @@ def grid_rows(grid: Grid, lines: list[dict], size: float) -> list[list[str | Non
     bounds = grid.bounds(lines, size)
     per_col: list[list[Token]] = [[] for _ in range(ncol)]
     for ln in lines:
+        on_line: dict[int, Token] = {}
         for t in tokens_of(ln, size):
             col = _column(t, bounds)
-            if col is not None:
+            if col is None:
+                continue
+            if col in on_line:  # one cell's text cut by a stray space: rejoin it
+                joined = on_line[col]
+                sep = " " if joined.text[-1:].isascii() and t.text[:1].isascii() else ""
+                joined.text += sep + t.text
+                joined.x1, joined.bottom = max(joined.x1, t.x1), max(joined.bottom, t.bottom)
+            else:
+                on_line[col] = t
                 per_col[col].append(t)
     cells = [stack_cells(col, size) for col in per_col]
     anchor = roles.index("level3") if "level3" in roles else 0
