@@ -156,7 +156,7 @@ def _blocks(pdf: pdfplumber.PDF) -> Iterator[_Block]:
     walker = unruled.PageWalker()
     for page in pdf.pages:
         try:
-            tables = [t for t in page.find_tables(RULED) if t.rows]
+            tables = [t for t in page.find_tables(RULED) if t.rows and not _shaded_band(t)]
             lines = page.extract_text_lines(return_chars=bool(not tables))
             if not tables:
                 size = unruled.page_size(page.chars)
@@ -176,6 +176,11 @@ def _blocks(pdf: pdfplumber.PDF) -> Iterator[_Block]:
             yield from items
         finally:
             page.close()
+
+
+def _shaded_band(table) -> bool:
+    """A lone grid-header row: the shading behind an unruled grid's header, not a ruled table."""
+    return len(table.rows) == 1 and layout.is_grid_header(table.extract()[0])
 
 
 class _Cutter:
