@@ -14,6 +14,7 @@ import statistics
 from dataclasses import dataclass
 
 from extract import layout
+from transform.levels import canonical_level
 from transform.text import compact
 
 # Gaps and distances in units of the page's character size.
@@ -21,7 +22,6 @@ TOKEN_GAP = 0.6  # a horizontal gap wider than this separates two cells' text
 LABEL_GAP = 0.3  # … and one wider than this does when the text before it is a header label
 CELL_LINE_GAP = 1.42  # lines of one cell are closer (top to top) than this
 MIN_GUTTER = 2.0  # points: a narrower text-free interval is no column gutter
-ALIGN_TOL = 0.4  # a level cell "belongs" to a row when its centre or top is this close to the row's
 
 
 @dataclass
@@ -242,7 +242,12 @@ def grid_rows(grid: Grid, lines: list[dict], size: float) -> list[list[str | Non
             else:
                 on_line[col] = t
                 per_col[col].append(t)
-    cells = [stack_cells(col, size) for col in per_col]
+    cells = [
+        stack_cells(col, size, keep_apart=_two_level_names(2 if roles[i] == "level2" else 1))
+        if roles[i] in ("level1", "level2")
+        else stack_cells(col, size)
+        for i, col in enumerate(per_col)
+    ]
     anchor = roles.index("level3") if "level3" in roles else 0
     rows: list[list[str | None]] = [[None] * ncol for _ in cells[anchor]]
     spans = [(c.top, c.bottom) for c in cells[anchor]]
@@ -255,12 +260,24 @@ def grid_rows(grid: Grid, lines: list[dict], size: float) -> list[list[str | Non
             continue
         for c in cells[col]:
             _put(rows, _nearest_row(c, spans), col, c.text)
-    # a row without values (the rest of a row split by a page break) never starts a level group
-    starts = [r for r in range(len(rows)) if any(rows[r][i] for i in value_cols)] or list(range(len(rows)))
+    # the first row, when it has no values, may be the rest of a row split by a page break: it never
+    # starts a level group
+    starts = list(range(len(rows)))
+    if len(rows) > 1 and not any(rows[0][i] for i in value_cols):
+        starts = starts[1:]
     for col in level_cols:
         for c, r in zip(cells[col], _assign_levels(cells[col], spans, starts, size), strict=True):
             _put(rows, r, col, c.text)
     return [[cell or "" for cell in row] for row in rows]
+
+
+def _two_level_names(level: int):
+    """Two level names one above the other are two cells, however close the lines."""
+
+    def keep_apart(upper: Token, lower: Token) -> bool:
+        return canonical_level(upper.text, level)[1] and canonical_level(lower.text, level)[1]
+
+    return keep_apart
 
 
 def _put(rows: list[list[str | None]], r: int | None, col: int, text: str) -> None:
@@ -287,38 +304,33 @@ def _nearest_row(c: Token, spans: list[tuple[float, float]]) -> int | None:
 def _assign_levels(
     cells: list[Token], spans: list[tuple[float, float]], starts: list[int], size: float
 ) -> list[int | None]:
-    """Level cells aligned with a row belong to that row; a cell centred over several rows (a merged cell)
-    goes to the first row of the span it is centred on. Either way the rows below stay blank and take the
-    level from above when rows are normalised. `starts` are the rows a level group may begin at."""
+    """The row each level cell belongs to; rows below it stay blank and take the level from above when
+    rows are normalised. Two readings are tried and the one that fits the positions better wins:
+    a cell printed in the first row of its group (repeated or blank-below cells, or a merged cell with its
+    text at the top), or a merged cell centred on its span of rows. `starts` are the rows a group may
+    begin at (a row without values, the rest of a split row, never does)."""
     if not starts:
         return [None] * len(cells)
     mids = [(a + b) / 2 for a, b in spans]
-    tops = [a for a, _ in spans]
-    aligned = [
-        next(
-            (
-                r
-                for r in starts
-                if abs(mids[r] - c.mid) <= ALIGN_TOL * size or abs(tops[r] - c.top) <= ALIGN_TOL * size
-            ),
-            None,
-        )
-        for c in cells
-    ]
-    if all(a is not None for a in aligned):
-        return aligned
-    out: list[int | None] = []
-    pos = 0  # index into starts
+    aligned, misfit_aligned = [], 0.0
+    for c in cells:
+        r = min(starts, key=lambda r: min(abs(mids[r] - c.mid), abs(spans[r][0] - c.top)))
+        aligned.append(r)
+        misfit_aligned += min(abs(mids[r] - c.mid), abs(spans[r][0] - c.top))
+    centred: list[int | None] = []
+    misfit_centred, pos = 0.0, 0
     for c in cells:
         if pos >= len(starts):
-            out.append(None)
+            centred.append(None)
+            misfit_centred += 10 * size
             continue
         first = starts[pos]
         end = min(range(first, len(spans)), key=lambda e: abs((spans[first][0] + spans[e][1]) / 2 - c.mid))
-        out.append(first)
+        misfit_centred += abs((spans[first][0] + spans[end][1]) / 2 - c.mid)
+        centred.append(first)
         while pos < len(starts) and starts[pos] <= end:
             pos += 1
-    return out
+    return centred if misfit_centred <= misfit_aligned + 0.1 * size else aligned
 
 
 def page_size(chars: list[dict]) -> float:
