@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -233,9 +235,12 @@ class QualityGate:
                 )
         self._ready = True
 
-    def run(self, frames: NoticeFrames, label: str = "notice") -> list[CheckResult]:
-        """Validate one notice; `label` (the file name) names the run in Data Docs."""
-        with self._lock:
+    def run(
+        self, frames: NoticeFrames, label: str = "notice", timings: dict | None = None
+    ) -> list[CheckResult]:
+        """Validate one notice; `label` (the file name) names the run in Data Docs. The time spent validating
+        (not waiting for another notice's validation) is added to `timings["gate"]`."""
+        with self._lock, _timed(timings, "gate"):
             if not self._ready:
                 self._setup()
             data = {"projects": project_checks(frames), "indicators": indicator_checks(frames)}
@@ -271,6 +276,16 @@ class QualityGate:
 
 
 DOCS_SITE = "notices"
+
+
+@contextmanager
+def _timed(timings: dict | None, key: str):
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        if timings is not None:
+            timings[key] = round(timings.get(key, 0.0) + time.perf_counter() - started, 4)
 
 
 def _result_format(frame: str) -> dict:

@@ -36,3 +36,4 @@ class RawNotice:
     projects: list[RawProject]
     producer: str | None = None
     pages_read: list[int] = field(default_factory=list)
+    seconds: float = 0.0  # time spent reading, measured where the reading ran

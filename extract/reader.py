@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +64,7 @@ class _Block:
 
 def read_notice(source: str | Path | bytes, max_pages: int = MAX_PAGES) -> RawNotice:
     """Read one notice. Raises an `ExtractError` subclass with an operator-readable reason."""
+    started = time.perf_counter()
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     if not data:
         raise EmptyFile("empty file (0 bytes)")
@@ -88,6 +90,7 @@ def read_notice(source: str | Path | bytes, max_pages: int = MAX_PAGES) -> RawNo
         projects=projects,
         producer=str(producer) if producer else None,
         pages_read=selected,
+        seconds=time.perf_counter() - started,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import sqlalchemy as sa
 
 from transform.levels import canonical_level
@@ -108,3 +109,48 @@ def _value_mismatch(key, ind: dict, hit: dict) -> list[str]:
         f"value {label}: got {hit['comparator']} {hit['target_value']} {hit['target_unit']} "
         f"{hit['target_deadline']} ({hit['value_kind']})"
     ]
+
+
+def frame_mismatches(frames, notice: dict) -> list[str]:
+    """Differences between one notice's normalised frames and its truth (no database needed)."""
+    out = []
+    projects = {compact(p.project_name): p for p in frames.projects.itertuples()}
+    for p in notice["projects"]:
+        got = projects.pop(compact(p["name"]), None)
+        if got is None:
+            out.append(f"missing project {p['name']}")
+            continue
+        expected = (p["unit_code"], p["department_code"], p["period_start"], p["period_end"])
+        actual = (got.unit_code, got.department_code, got.period_start_year, got.period_end_year)
+        if actual != expected:
+            out.append(f"project fields {p['name']}: {actual} != {expected}")
+        for col, k in (
+            ("total_funds_wan", "total"),
+            ("fiscal_funds_wan", "fiscal"),
+            ("other_funds_wan", "other"),
+        ):
+            value = getattr(got, col)
+            if not _num_eq(None if pd.isna(value) else value or None, p[k] or None):
+                out.append(f"money {col} {p['name']}: {getattr(got, col)} != {p[k]}")
+        if compact(got.performance_goal) != compact(p["goal"]):
+            out.append(f"goal {p['name']}")
+        rows = [
+            {k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in r._asdict().items()}
+            for r in frames.indicators.itertuples()
+            if r.project_seq == got.project_seq
+        ]
+        for ind in p["indicators"]:
+            want = (
+                canonical_level(ind["level1"], 1)[0],
+                canonical_level(ind["level2"], 2)[0],
+                compact(ind["level3"]),
+            )
+            hit = next((r for r in rows if (r["level1"], r["level2"], compact(r["level3"])) == want), None)
+            if hit is None:
+                out.append(f"missing indicator {p['name']} {want}")
+                continue
+            rows.remove(hit)
+            out.extend(_value_mismatch((0, 0, p["name"]), ind, hit))
+        out.extend(f"extra indicator {p['name']} {r['level1']}/{r['level2']}/{r['level3']}" for r in rows)
+    out.extend(f"extra project {name}" for name in projects)
+    return out

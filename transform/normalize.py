@@ -201,11 +201,29 @@ def _project_row(seq: int, rp: RawProject, notice_year: int | None) -> dict:
     }
 
 
+def _join_broken_level_names(cells: list[dict[str, str]]) -> list[dict[str, str]]:
+    """A merged level cell broken by a page break prints '服务对象满意度指' on one page and '标' on the next:
+    join them into the first and leave the second blank (it continues the group)."""
+    cells = [dict(c) for c in cells]
+    for role, level in (("level1", 1), ("level2", 2)):
+        filled = [i for i, c in enumerate(cells) if compact(c.get(role))]
+        for i, j in zip(filled, filled[1:], strict=False):
+            head, tail = compact(cells[i][role]), compact(cells[j][role])
+            if (
+                not canonical_level(head, level)[1]
+                and not canonical_level(tail, level)[1]
+                and canonical_level(head + tail, level)[1]
+            ):
+                cells[i][role], cells[j][role] = head + tail, ""
+    return cells
+
+
 def _indicator_rows(seq: int, rp: RawProject) -> list[dict]:
     rows = []
     prev_l1 = prev_l2 = ""
-    for n, raw_row in enumerate(rp.rows, start=1):
-        c = raw_row.cells
+    for n, (raw_row, c) in enumerate(
+        zip(rp.rows, _join_broken_level_names([r.cells for r in rp.rows]), strict=True), start=1
+    ):
         l1_text, l2_text = compact(c.get("level1")), compact(c.get("level2"))
         # merged or blank-below level cells continue the group above
         if not l1_text:
