@@ -57,8 +57,10 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def iter_sources(sources: list[str], cache_dir: Path = DEFAULT_CACHE) -> Iterator[SourceFile]:
-    """Expand every SOURCE argument into files, in a stable order, each file once."""
+def iter_sources(sources: list[str], cache_dir: Path | None = None) -> Iterator[SourceFile]:
+    """Expand every SOURCE argument into files, in a stable order, each file once (downloads are cached
+    in `cache_dir`, default $NOTICES_CACHE_DIR or ~/.cache/budget-notices/downloads)."""
+    cache_dir = cache_dir or DEFAULT_CACHE
     seen: set[str] = set()
     for source in sources:
         for item in _expand(source, cache_dir):

@@ -25,24 +25,9 @@ from tests.fixturegen import (
 )
 from tests.fixturegen.model import random_notice
 from tests.fixturegen.render_html import soffice_path
+from transform.levels import LEVEL1, LEVEL2
 from transform.values import join_split_columns, parse_target
 
-LEVEL1 = {"产出指标", "效益指标", "满意度指标", "成本指标"}
-LEVEL2 = {
-    "数量指标",
-    "质量指标",
-    "时效指标",
-    "成本指标",
-    "经济成本指标",
-    "社会成本指标",
-    "生态环境成本指标",
-    "经济效益指标",
-    "社会效益指标",
-    "生态效益指标",
-    "可持续影响指标",
-    "服务对象满意度指标",
-    "其他",
-}
 NOTICE_KEYS = [
     "file",
     "title",

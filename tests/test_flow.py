@@ -110,6 +110,12 @@ def test_quarantined_notice_loads_nothing_and_good_one_loads(run, tmp_path, monk
     reason = _rows(url, "select reason from v_source_files where status = 'quarantined'")[0][0]
     assert reason.startswith("money_adds_up")
     assert _rows(url, "select distinct source_file from v_projects") == [("notice_004.pdf",)]
+    corrected = tmp_path / "notice_003_corrected.pdf"  # the issuer's fixed file: new bytes, new sha256
+    corrected.write_bytes((NOTICES / "notice_003.pdf").read_bytes() + b"\n% corrected re-issue\n")
+    monkeypatch.setattr("flows.pipeline.normalize", real_normalize)
+    run([corrected], url, output_dir=str(tmp_path / "out"))
+    rows = dict(_rows(url, "select source_file, status from v_source_files"))
+    assert rows["notice_003_corrected.pdf"] == "loaded" and rows["notice_003.pdf"] == "quarantined"
     docs = tmp_path / "out" / "data-docs"
     assert (docs / "index.html").exists()
     assert {p.name for p in (docs / "validations" / "notice_projects").iterdir()} == {"notice_003.pdf"}

@@ -13,6 +13,7 @@ from reportlab.pdfgen import canvas
 
 from extract.errors import CorruptPdf, EncryptedPdf, ExtractError, ExtractTimeout, NoTextLayer, TooLarge
 from extract.isolated import Extractor
+from load.db import make_engine
 from tests.conftest import NOTICES, SEED
 from tests.helpers import pdfcraft
 from tests.helpers.fuzzing import fuzz_reader
@@ -93,7 +94,7 @@ def test_fuzzed_sample_pdfs_never_crash_the_reader(tmp_path):
 
 
 def test_database_fault_is_retried_then_recorded_failed_and_retried_next_run(
-    prefect_harness, tmp_path, monkeypatch
+    prefect_harness, warehouse_url, monkeypatch
 ):
     from flows import ingest, pipeline
 
@@ -109,7 +110,7 @@ def test_database_fault_is_retried_then_recorded_failed_and_retried_next_run(
         return real_load(engine, f, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "load_notice", flaky_load)
-    url = f"sqlite:///{tmp_path / 'w.db'}"
+    url = warehouse_url
     files = [str(NOTICES / "notice_001.pdf"), str(NOTICES / "notice_002.pdf")]
     try:
         summary = ingest.ingest_notices(sources=files, warehouse=url)
@@ -117,7 +118,7 @@ def test_database_fault_is_retried_then_recorded_failed_and_retried_next_run(
         ingest.close_resources()
     assert summary.by_status == {"failed": 1, "loaded": 1}
     assert calls["n"] == 3  # first try and two retries
-    engine = sa.create_engine(url)
+    engine = make_engine(url)
     with engine.connect() as c:
         rows = dict(c.execute(sa.text("select source_file, status from v_source_files")).all())
     assert rows == {"notice_001.pdf": "failed", "notice_002.pdf": "loaded"}

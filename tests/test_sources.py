@@ -149,3 +149,20 @@ def test_folder_is_recursive_and_deduplicated(tmp_path):
     items = list(iter_sources([str(tmp_path), str(nested / "通知.PDF")]))
     assert len(items) == 1 and items[0].sha256 == sha256_of(SEED)
     assert Path(items[0].uri).is_absolute()
+
+
+def test_flow_ingests_an_index_page_then_skips_it_unchanged(server, prefect_harness, tmp_path, monkeypatch):
+    from flows import ingest
+
+    monkeypatch.setattr(sources, "DEFAULT_CACHE", tmp_path / "cache")
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    try:
+        first = ingest.ingest_notices(sources=[f"{server}/index.html"], warehouse=url)
+        second = ingest.ingest_notices(sources=[f"{server}/index.html"], warehouse=url)
+    finally:
+        ingest.close_resources()
+    assert first.by_status == {
+        "loaded": 4,
+        "failed": 1,
+    }  # a.pdf, b.pdf, evil.pdf (the seed), flaky.pdf; notpdf.pdf
+    assert second.skipped == 4 and second.by_status == {"failed": 1}  # only the failed download is retried
