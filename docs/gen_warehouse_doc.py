@@ -440,6 +440,10 @@ VIEWS: dict[str, dict] = {
                 "numeric, deadline, qualitative, text or none.",
             ),
             "source_page": ("fact_indicator_target.source_page", "Page the row was printed on."),
+            "source_sha256": (
+                "dim_source_document.sha256",
+                "That file's sha256: the reliable key to join `v_projects` (file names need not be unique).",
+            ),
         },
     },
     "v_source_files": {

@@ -38,6 +38,7 @@ CONTRACT_COLUMNS: dict[str, list[str]] = {
         "target_deadline",
         "value_kind",
         "source_page",
+        "source_sha256",
     ],
     "v_source_files": [
         "source_file",
