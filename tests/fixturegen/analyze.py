@@ -3,7 +3,7 @@
     python -m tests.fixturegen.analyze sqlite:////tmp/gen.db /tmp/gen/truth.json [-v]
 
 Prints, for each layout option, how many notices with each value had a problem, then (-v) every problem.
-Matching follows ../shared/tools/score.py (whitespace and full-width punctuation ignored, aliases mapped).
+Matching ignores whitespace and full-width punctuation and maps level aliases to their canonical names.
 """
 
 from __future__ import annotations
