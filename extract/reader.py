@@ -283,7 +283,12 @@ class _Cutter:
             for role, level in (("level1", 1), ("level2", 2))
         )
         value_roles = ("value", "nature", "direction", "unit")
-        return levels_continue and (not cells.get("level3") or not any(cells.get(r) for r in value_roles))
+        unfinished = not cells.get("level3") or not any(cells.get(r) for r in value_roles)
+        # text that starts with a clause separator cannot begin a new indicator: it finishes the row above
+        continues = any(
+            re.match(r"\s*[，。；、：,;:）)]", cells.get(r) or "") for r in ("level3", *value_roles)
+        )
+        return levels_continue and (unfinished or continues)
 
     def _merge_into_last(self, cells: dict[str, str]) -> None:
         assert self.current is not None
