@@ -31,7 +31,7 @@ from extract.errors import (
     UnreadableGrid,
 )
 from extract.model import RawIndicatorRow, RawNotice, RawProject
-from transform.levels import canonical_level
+from transform.levels import is_level_name
 from transform.text import compact
 
 # A page is read with pdfplumber only when its plain text shows a target table's words.
@@ -314,7 +314,7 @@ def _is_level_tail(head: str | None, tail: str, level: int) -> bool:
     """'服务对象满意度指' + '标': the tail completes a level name the head began, and is none by itself."""
     if not head:
         return False
-    return canonical_level(head + tail, level)[1] and not canonical_level(tail, level)[1]
+    return is_level_name(head + tail, level) and not is_level_name(tail, level)
 
 
 def _cut_projects(blocks: list[_Block]) -> list[RawProject]:

@@ -14,7 +14,7 @@ import statistics
 from dataclasses import dataclass
 
 from extract import layout
-from transform.levels import canonical_level
+from transform.levels import is_level_name
 from transform.text import compact
 
 # Gaps and distances in units of the page's character size.
@@ -275,7 +275,7 @@ def _two_level_names(level: int):
     """Two level names one above the other are two cells, however close the lines."""
 
     def keep_apart(upper: Token, lower: Token) -> bool:
-        return canonical_level(upper.text, level)[1] and canonical_level(lower.text, level)[1]
+        return is_level_name(upper.text, level) and is_level_name(lower.text, level)
 
     return keep_apart
 

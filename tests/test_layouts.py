@@ -59,7 +59,6 @@ def _score(tmp_path, overrides: dict, n: int, seed: int) -> tuple[int, list[str]
 
 # Known misreads, each reproduced by its case's seed; strict: the mark fails once the reader is fixed.
 KNOWN_MISREADS = {
-    "header-pairs": "a merged 二级指标 cell broken by a page break loses its tail on the rows after the break",
     "libreoffice": "money printed as columns in LibreOffice's layout is not paired with its labels",
 }
 

@@ -83,6 +83,8 @@ def test_parse_money():
         ("其它", 2, ("其他", True, False)),
         ("★数量指标", 2, ("数量指标", True, True)),
         ("创新指标", 2, ("创新指标", False, False)),
+        ("服务对象满意度指", 2, ("服务对象满意度指标", True, False)),  # cut short by a page break
+        ("效益", 2, ("效益", False, False)),  # too short to complete
     ],
 )
 def test_canonical_level(raw, level, expected):

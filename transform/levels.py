@@ -50,11 +50,21 @@ LEVEL2_ALIASES = {
 }
 
 
+def is_level_name(text: str | None, level: int) -> bool:
+    """Whether the text, as printed, is a whole level name or alias (no completion of cut names)."""
+    name = strip_star(compact(text))[0]
+    vocabulary, aliases = (LEVEL1, LEVEL1_ALIASES) if level == 1 else (LEVEL2, LEVEL2_ALIASES)
+    return aliases.get(name, name) in vocabulary
+
+
 def canonical_level(text: str | None, level: int) -> tuple[str, bool, bool]:
-    """Return (name, known, core): the canonical name, whether it is in the vocabulary, and a ★ flag."""
+    """Return (name, known, core): the canonical name, whether it is in the vocabulary, and a ★ flag.
+    A name cut short by a page break ('服务对象满意度指') is completed when exactly one name fits."""
     name, core = strip_star(compact(text))
-    if level == 1:
-        name = LEVEL1_ALIASES.get(name, name)
-        return name, name in LEVEL1, core
-    name = LEVEL2_ALIASES.get(name, name)
-    return name, name in LEVEL2, core
+    vocabulary, aliases = (LEVEL1, LEVEL1_ALIASES) if level == 1 else (LEVEL2, LEVEL2_ALIASES)
+    name = aliases.get(name, name)
+    if name not in vocabulary and len(name) >= 4:
+        fits = [v for v in vocabulary if v.startswith(name) and len(v) - len(name) <= 2]
+        if len(fits) == 1:
+            name = fits[0]
+    return name, name in vocabulary, core

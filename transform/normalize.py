@@ -9,7 +9,7 @@ import pandas as pd
 
 from extract.layout import TABLE_TITLE
 from extract.model import RawNotice, RawProject
-from transform.levels import canonical_level
+from transform.levels import canonical_level, is_level_name
 from transform.text import clean, compact, strip_star
 from transform.values import join_split_columns, parse_target
 
@@ -210,9 +210,9 @@ def _join_broken_level_names(cells: list[dict[str, str]]) -> list[dict[str, str]
         for i, j in zip(filled, filled[1:], strict=False):
             head, tail = compact(cells[i][role]), compact(cells[j][role])
             if (
-                not canonical_level(head, level)[1]
-                and not canonical_level(tail, level)[1]
-                and canonical_level(head + tail, level)[1]
+                not is_level_name(head, level)
+                and not is_level_name(tail, level)
+                and is_level_name(head + tail, level)
             ):
                 cells[i][role], cells[j][role] = head + tail, ""
     return cells
