@@ -191,6 +191,8 @@ def ingest_notices(
     run_id = start_run(url, sources)
     engine = _engine(url)
     results: list[FileResult] = []
+    files: list[SourceFile] = []
+    skipped: list[SourceFile] = []
     try:
         files = discover(sources)
         todo, skipped = split_known(url, files, run_id)
@@ -219,8 +221,8 @@ def ingest_notices(
                 run_id,
                 "failed",
                 dict(Counter(r.status for r in results)),
-                len(results),
-                0,
+                len(files),
+                len(skipped),
                 error=f"{type(exc).__name__}: {exc}"[:1000],
             )
         except Exception:
