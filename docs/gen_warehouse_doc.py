@@ -335,7 +335,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "started_at": "When the run started (UTC).",
         "finished_at": "When the run finished; `NULL` while running or when it died without recording it.",
         "status": "`running`, `completed` or `failed`.",
-        "files_seen": "Files found under the sources (for a failed run: files processed before the failure).",
+        "files_seen": "Files found under the sources (for a run that failed early: those found before it failed).",
         "files_skipped": "Files skipped because they already had a final status (unchanged).",
         "counts": "JSON object: number of files processed in this run by resulting status.",
         "error": "The error that failed the run; `NULL` otherwise.",
