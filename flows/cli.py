@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -65,9 +66,11 @@ def ingest(
             from prefect_dask import DaskTaskRunner
 
             flow = flow.with_options(task_runner=DaskTaskRunner(address=dask_address))
+        # the URL reaches the flow through the environment, not as a parameter: Prefect stores and shows
+        # flow parameters, and the URL may hold a password
+        os.environ["NOTICES_WAREHOUSE_URL"] = url
         summary = flow(
             sources=list(sources),
-            warehouse=url,
             workers=workers,
             upgrade=upgrade,
             timeout_s=timeout,
@@ -142,8 +145,6 @@ class _Progress:
 
 def _quiet_logs(verbose: bool) -> None:
     """Prefect's local server logs at INFO and its event flushing can log shutdown noise; keep warnings."""
-    import os
-
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "WARNING")

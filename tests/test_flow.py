@@ -150,3 +150,11 @@ def test_cli_unreachable_warehouse_exits_non_zero():
     assert done.returncode != 0
     assert "warehouse unreachable" in done.stderr and "secretpw" not in done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
+
+
+@pytest.mark.slow
+def test_cli_never_prints_the_warehouse_password(pg_server):
+    url = sa.engine.make_url(pg_server).set(password="hunter2").render_as_string(hide_password=False)
+    done = _cli("status", "--warehouse", url)
+    assert done.returncode == 0, done.stderr
+    assert "hunter2" not in done.stdout + done.stderr and "***" in done.stdout
