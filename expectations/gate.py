@@ -171,9 +171,9 @@ SUITES = {"projects": "notice_projects", "indicators": "notice_indicators"}
 class QualityGate:
     """Runs the suites on one notice's frames; one GX context per process, suites registered once.
 
-    With `docs_dir`, a notice that fails any check is also run through a GX checkpoint whose action renders
-    Data Docs (HTML) into that folder (`index.html` lists them); clean notices are only recorded in the
-    warehouse, which keeps the gate's cost flat as the docs site grows.
+    With `docs_dir`, a notice that fails an error-level check (it is quarantined) is also run through a GX
+    checkpoint whose action renders Data Docs (HTML) into that folder (`index.html` lists them); other
+    notices are only recorded in the warehouse, which keeps the gate's cost flat as the docs site grows.
     """
 
     def __init__(self, docs_dir: Path | None = None) -> None:
@@ -265,8 +265,13 @@ class QualityGate:
     def _validate(self, frame: str, df: pd.DataFrame, label: str) -> list:
         batch = self._batches[frame].get_batch(batch_parameters={"dataframe": df})
         results = batch.validate(self._suites[frame], result_format=_result_format(frame)).results
-        if self.docs_dir is not None and not all(r.success for r in results):
-            # render Data Docs for the notices an operator has to look at; clean ones only reach the warehouse
+        quarantines = any(
+            not r.success and _check_named(r.expectation_config.meta["check"]).severity == ERROR
+            for r in results
+        )
+        if self.docs_dir is not None and quarantines:
+            # render Data Docs for the notices an operator has to look at (quarantined ones); warnings and clean
+            # notices are recorded in the warehouse only, which keeps the gate cheap per notice
             from great_expectations.core.run_identifier import RunIdentifier
 
             self._checkpoints[frame].run(

@@ -35,7 +35,7 @@ def ingest(
     timeout: Annotated[float, typer.Option(help="seconds allowed to read one file")] = 300.0,
     max_pages: Annotated[int, typer.Option(help="files with more pages are rejected")] = 2000,
     output: Annotated[
-        str, typer.Option(help="folder for run outputs (Data Docs of failing notices)")
+        str, typer.Option(help="folder for run outputs (Data Docs of quarantined notices)")
     ] = "out",
     summary_json: Annotated[
         Path | None, typer.Option(help="also write the run summary (every file, stage timings) as JSON here")

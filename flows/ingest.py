@@ -178,7 +178,7 @@ def ingest_notices(
 ) -> RunSummary:
     """Ingest every PDF reachable from `sources` into the warehouse; one bad file never stops the run.
 
-    Data Docs of notices that failed a data-quality check are written under `output_dir`/data-docs.
+    Data Docs of quarantined notices are written under `output_dir`/data-docs.
     """
     logger = get_run_logger()
     url = warehouse_url(warehouse)
