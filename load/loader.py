@@ -325,9 +325,9 @@ def load_notice(
                     "total_funds_wan": _num(p.total_funds_wan),
                     "fiscal_funds_wan": _num(p.fiscal_funds_wan),
                     "other_funds_wan": _num(p.other_funds_wan),
-                    "performance_goal": p.performance_goal,
-                    "period_text": p.period_text,
-                    "annex_label": p.annex_label,
+                    "performance_goal": _opt(p.performance_goal),
+                    "period_text": _opt(p.period_text),
+                    "annex_label": _opt(p.annex_label),
                     "source_page": int(p.source_page),
                 }
             )
@@ -345,7 +345,7 @@ def load_notice(
                     "budget_year": int(p.budget_year),
                     "indicator_id": indicator_ids[(r.level1, r.level2, r.level3)],
                     "row_seq": int(r.row_seq),
-                    "target_text": r.target_text,
+                    "target_text": _opt(r.target_text),
                     "comparator": _opt(r.comparator),
                     "target_value": _num(r.target_value),
                     "target_unit": _opt(r.target_unit),
@@ -460,7 +460,7 @@ def _ensure_units(conn: Connection, projects: pd.DataFrame) -> dict[str, int]:
     for p in projects.itertuples(index=False):
         latest[p.unit_code] = {
             "code": p.unit_code,
-            "name": p.unit_name or p.unit_code,
+            "name": _opt(p.unit_name) or p.unit_code,
             "department_code": p.department_code,
         }
     stmt = _insert(conn, t)
