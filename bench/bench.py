@@ -188,6 +188,13 @@ def main() -> None:
         + ", ".join(f"{k} {v:.1f} s ({100 * v / busy:.0f}%)" for k, v in totals.items())
         + f"; fixed start-up {startup:.1f} s"
     )
+    checked = [r for r in first["summary"]["results"] if "gate" in r["stages"]]
+    if checked:
+        per = sorted(r["stages"]["gate"] for r in checked)
+        print(
+            f"  quality gate per notice: median {1000 * per[len(per) // 2]:.0f} ms over {len(per)} notices "
+            f"(the first includes importing GX once per process: {per[-1]:.1f} s)"
+        )
     print(
         f"  peak RSS: {first['peak_total_mb']:.0f} MB for the process tree, "
         f"{first['peak_single_mb']:.0f} MB for the largest process"
