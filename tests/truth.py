@@ -69,22 +69,28 @@ def mismatches(url: str, notices: list[dict]) -> list[str]:
             rows = [
                 i for i in vi if (i["budget_year"], i["department_code"], compact(i["project_name"])) == key
             ]
-            for ind in p["indicators"]:
-                want = (
-                    canonical_level(ind["level1"], 1)[0],
-                    canonical_level(ind["level2"], 2)[0],
-                    compact(ind["level3"]),
-                )
-                hit = next(
-                    (i for i in rows if (i["level1"], i["level2"], compact(i["level3"])) == want), None
-                )
-                if hit is None:
-                    out.append(f"missing indicator {key} {ind['level3']}")
-                    continue
-                rows.remove(hit)
-                out.extend(_value_mismatch(key, ind, hit))
-            out.extend(f"extra indicator {key} {i['level3']}" for i in rows)
+            out.extend(_indicator_mismatches(str(key), key, p["indicators"], rows))
     out.extend(f"extra project {k}" for k in got if k not in want_keys)
+    return out
+
+
+def _indicator_mismatches(label: str, key, wanted: list[dict], rows: list[dict]) -> list[str]:
+    """Match truth indicators to rows by their (canonical) levels; report misses, wrong values and extras."""
+    rows = list(rows)
+    out = []
+    for ind in wanted:
+        want = (
+            canonical_level(ind["level1"], 1)[0],
+            canonical_level(ind["level2"], 2)[0],
+            compact(ind["level3"]),
+        )
+        hit = next((i for i in rows if (i["level1"], i["level2"], compact(i["level3"])) == want), None)
+        if hit is None:
+            out.append(f"missing indicator {label} {want}")
+            continue
+        rows.remove(hit)
+        out.extend(_value_mismatch(key, ind, hit))
+    out.extend(f"extra indicator {label} {r['level1']}/{r['level2']}/{r['level3']}" for r in rows)
     return out
 
 
@@ -139,18 +145,6 @@ def frame_mismatches(frames, notice: dict) -> list[str]:
             for r in frames.indicators.itertuples()
             if r.project_seq == got.project_seq
         ]
-        for ind in p["indicators"]:
-            want = (
-                canonical_level(ind["level1"], 1)[0],
-                canonical_level(ind["level2"], 2)[0],
-                compact(ind["level3"]),
-            )
-            hit = next((r for r in rows if (r["level1"], r["level2"], compact(r["level3"])) == want), None)
-            if hit is None:
-                out.append(f"missing indicator {p['name']} {want}")
-                continue
-            rows.remove(hit)
-            out.extend(_value_mismatch((0, 0, p["name"]), ind, hit))
-        out.extend(f"extra indicator {p['name']} {r['level1']}/{r['level2']}/{r['level3']}" for r in rows)
+        out.extend(_indicator_mismatches(p["name"], (0, 0, p["name"]), p["indicators"], rows))
     out.extend(f"extra project {name}" for name in projects)
     return out
