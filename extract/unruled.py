@@ -305,9 +305,10 @@ def _assign_levels(
     cells: list[Token], spans: list[tuple[float, float]], starts: list[int], size: float
 ) -> list[int | None]:
     """The row each level cell belongs to; rows below it stay blank and take the level from above when
-    rows are normalised. Two readings are tried and the one that fits the positions better wins:
-    a cell printed in the first row of its group (repeated or blank-below cells, or a merged cell with its
-    text at the top), or a merged cell centred on its span of rows. `starts` are the rows a group may
+    rows are normalised. Two readings are tried: a cell printed in the first row of its group (repeated or
+    blank-below cells, or a merged cell with its text at the top), or a merged cell centred on its span of
+    rows; the centred reading must fit the positions clearly better to win (a multi-line cell at the top of
+    its row also sits near the middle of some span). `starts` are the rows a group may
     begin at (a row without values, the rest of a split row, never does)."""
     if not starts:
         return [None] * len(cells)
@@ -330,7 +331,7 @@ def _assign_levels(
         centred.append(first)
         while pos < len(starts) and starts[pos] <= end:
             pos += 1
-    return centred if misfit_centred <= misfit_aligned + 0.1 * size else aligned
+    return centred if misfit_centred + 0.1 * size < misfit_aligned else aligned
 
 
 def page_size(chars: list[dict]) -> float:
