@@ -86,6 +86,11 @@ ANNEX = re.compile(r"^\s*附\s*[件加表]\s*(\d+)?\s*[:：]?\s*$")
 TABLE_TITLE = re.compile(r"(\d{4})\s*年.*?绩效目标.*表")
 
 
+def is_table_title(line: str) -> bool:
+    """自治区本级部门 2019 年项目支出预算绩效目标表 — a table's title, not the notice's title (…公开)."""
+    return bool(TABLE_TITLE.search(compact(line))) and "公开" not in line
+
+
 def label_key(text: str | None) -> str:
     """The comparable form of a printed label: '其中：财政\\n拨款' → '财政拨款'."""
     return _LABEL_NOISE.sub("", compact(text))

@@ -203,7 +203,7 @@ class _Cutter:
         line = block.text or ""
         if layout.ANNEX.match(line):
             self.label = compact(line)
-        elif layout.TABLE_TITLE.search(compact(line)) and "公开" not in line:
+        elif layout.is_table_title(line):
             self.title = line.strip()
 
     def table(self, block: _Block) -> None:

@@ -340,7 +340,7 @@ def page_size(chars: list[dict]) -> float:
 
 
 def _starts_attachment(text: str) -> bool:
-    return bool(layout.ANNEX.match(text) or (layout.TABLE_TITLE.search(compact(text)) and "公开" not in text))
+    return bool(layout.ANNEX.match(text)) or layout.is_table_title(text)
 
 
 class PageWalker:
