@@ -9,8 +9,10 @@ SAMPLES := tests/fixtures/notices
 $(CURDIR)/.tools/bin/uv:
 	python3 -m venv .tools && .tools/bin/pip install --quiet --disable-pip-version-check uv
 
+# --compile-bytecode: .pyc files written at install time save every command seconds of compiling Prefect,
+# GX and pandas (where PYTHONDONTWRITEBYTECODE is set, Python would never cache them)
 sync: $(if $(shell command -v uv 2>/dev/null),,$(CURDIR)/.tools/bin/uv)
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --quiet --compile-bytecode
 
 ## Ingest the bundled sample notices into ./warehouse.db and print a summary.
 run: sync

@@ -235,6 +235,12 @@ class QualityGate:
                 )
         self._ready = True
 
+    def prepare(self) -> None:
+        """Import GX and build the context now (seconds, once per process) rather than in the first run."""
+        with self._lock:
+            if not self._ready:
+                self._setup()
+
     def run(
         self, frames: NoticeFrames, label: str = "notice", timings: dict | None = None
     ) -> list[CheckResult]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from expectations.gate import QualityGate
 from extract.isolated import DEFAULT_TIMEOUT_S, Extractor
 from extract.reader import MAX_PAGES
-from flows.pipeline import FileResult, process_file
+from flows.pipeline import FileResult, RunSummary, log_skipped, process_file, split_known
 from flows.sources import SourceFile, iter_sources
 from load import loader
 from load.db import WarehouseError, ensure_schema, make_engine, masked, warehouse_url
@@ -42,15 +42,6 @@ class FileJob:
     timeout_s: float
     max_pages: int
     output_dir: str
-
-
-@dataclass
-class RunSummary:
-    run_id: int
-    files: int
-    skipped: int
-    by_status: dict[str, int]
-    results: list[dict] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------ per-process resources
@@ -76,7 +67,7 @@ def _extractor(workers: int, timeout_s: float, max_pages: int) -> Extractor:
         return _extractors[key]
 
 
-def _quality_gate(output_dir: str) -> QualityGate:
+def quality_gate(output_dir: str) -> QualityGate:
     with _lock:
         if output_dir not in _gates:
             _gates[output_dir] = QualityGate(docs_dir=Path(output_dir) / "data-docs")
@@ -118,16 +109,11 @@ def start_run(url: str, sources: list[str]) -> int:
 
 
 @task(name="skip-known", retries=2, retry_delay_seconds=2, retry_condition_fn=_is_db_fault)
-def split_known(url: str, files: list[SourceFile], run_id: int) -> tuple[list[SourceFile], list[SourceFile]]:
+def skip_known(url: str, files: list[SourceFile], run_id: int) -> tuple[list[SourceFile], int]:
     """Files already in the warehouse with a final status are skipped before extraction."""
     engine = _engine(url)
-    known = loader.known_statuses(engine, [f.sha256 for f in files if f.sha256])
-    todo, skipped = [], []
-    for f in files:
-        (skipped if known.get(f.sha256) in loader.DONE_STATUSES else todo).append(f)
-    for f in skipped:
-        loader.log_file(engine, run_id, f.uri, f.sha256, "skipped", f"unchanged ({known[f.sha256]})")
-    return todo, skipped
+    todo, known = split_known(engine, files)
+    return todo, log_skipped(engine, run_id, files, known)
 
 
 @task(
@@ -143,7 +129,7 @@ def ingest_file(src: SourceFile, job: FileJob) -> FileResult:
         loader.log_file(engine, job.run_id, src.uri, None, "failed", src.error)
         return FileResult(file=src.name, sha256="", status="failed", reason=src.error)
     extractor = _extractor(job.workers, job.timeout_s, job.max_pages)
-    return process_file(src, engine, extractor, _quality_gate(job.output_dir), job.run_id)
+    return process_file(src, engine, extractor, quality_gate(job.output_dir), job.run_id)
 
 
 @task(name="record-failure")
@@ -192,11 +178,11 @@ def ingest_notices(
     engine = _engine(url)
     results: list[FileResult] = []
     files: list[SourceFile] = []
-    skipped: list[SourceFile] = []
+    skipped = 0
     try:
         files = discover(sources)
-        todo, skipped = split_known(url, files, run_id)
-        logger.info("%d files found, %d unchanged, %d to ingest", len(files), len(skipped), len(todo))
+        todo, skipped = skip_known(url, files, run_id)
+        logger.info("%d files found, %d unchanged, %d to ingest", len(files), skipped, len(todo))
         job = FileJob(url, run_id, workers, timeout_s, max_pages, output_dir)
         futures = [ingest_file.submit(f, job) for f in todo]
         total = len(todo)
@@ -213,7 +199,7 @@ def ingest_notices(
             if on_file_done is not None:
                 on_file_done(res, len(results), total)
         counts = Counter(r.status for r in results)
-        loader.finish_run(engine, run_id, "completed", dict(counts), len(files), len(skipped))
+        loader.finish_run(engine, run_id, "completed", dict(counts), len(files), skipped)
     except BaseException as exc:
         try:
             loader.finish_run(
@@ -222,17 +208,17 @@ def ingest_notices(
                 "failed",
                 dict(Counter(r.status for r in results)),
                 len(files),
-                len(skipped),
+                skipped,
                 error=f"{type(exc).__name__}: {exc}"[:1000],
             )
         except Exception:
             logger.warning("could not mark run %s failed", run_id)
         raise
-    _publish_artifacts(run_id, results, len(skipped))
+    _publish_artifacts(run_id, results, skipped)
     return RunSummary(
         run_id=run_id,
         files=len(files),
-        skipped=len(skipped),
+        skipped=skipped,
         by_status=dict(counts),
         results=[r.as_row() for r in results],
     )

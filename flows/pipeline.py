@@ -16,7 +16,16 @@ from expectations.gate import QualityGate, failed_errors, quarantine_reason
 from extract.errors import ExtractError
 from extract.isolated import Extractor
 from flows.sources import SourceFile
-from load.loader import NoticeMeta, load_notice, record_outcome
+from load.loader import (
+    DONE_STATUSES,
+    NoticeMeta,
+    finish_run,
+    known_statuses,
+    load_notice,
+    log_file,
+    record_outcome,
+    start_run,
+)
 from transform.normalize import MoneyError, normalize
 
 
@@ -40,6 +49,44 @@ class FileResult:
 
     def as_row(self) -> dict:
         return asdict(self)
+
+
+@dataclass
+class RunSummary:
+    run_id: int
+    files: int
+    skipped: int
+    by_status: dict[str, int]
+    results: list[dict] = field(default_factory=list)
+
+
+def split_known(engine: Engine, files: list[SourceFile]) -> tuple[list[SourceFile], dict[str, str]]:
+    """The files still to ingest, and the final status of those already in the warehouse (by sha256).
+
+    A file with a final status is never extracted again; failed files are retried."""
+    known = {
+        sha: status
+        for sha, status in known_statuses(engine, [f.sha256 for f in files if f.sha256]).items()
+        if status in DONE_STATUSES
+    }
+    return [f for f in files if f.sha256 not in known], known
+
+
+def log_skipped(engine: Engine, run_id: int, files: list[SourceFile], known: dict[str, str]) -> int:
+    skipped = [f for f in files if f.sha256 in known]
+    for f in skipped:
+        log_file(engine, run_id, f.uri, f.sha256, "skipped", f"unchanged ({known[f.sha256]})")
+    return len(skipped)
+
+
+def record_unchanged_run(
+    engine: Engine, sources: list[str], files: list[SourceFile], known: dict[str, str]
+) -> RunSummary:
+    """A run that found nothing new: recorded in the warehouse like any other, with no file to process."""
+    run_id = start_run(engine, sources, None)
+    skipped = log_skipped(engine, run_id, files, known)
+    finish_run(engine, run_id, "completed", {}, len(files), skipped)
+    return RunSummary(run_id=run_id, files=len(files), skipped=skipped, by_status={})
 
 
 class _Clock:

@@ -140,8 +140,16 @@ def test_cli_ingest_and_status(tmp_path):
     assert done.returncode == 0, out
     assert "Traceback" not in out and " ERROR " not in out and "| ERROR" not in out, out
     assert "loaded 2" in out and "7 projects and 69 indicators" in out
+    # nothing new: the run is recorded in the warehouse without starting orchestration at all
+    again = _cli("ingest", str(SEED), str(NOTICES / "notice_002.pdf"), "--warehouse", url)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "2 unchanged (skipped)" in again.stdout and "nothing new" in again.stdout
+    runs = _rows(url, "select run_id, flow_run_id, status, files_seen, files_skipped from ops_run order by 1")
+    assert [r[2:] for r in runs] == [("completed", 2, 0), ("completed", 2, 2)]
+    assert runs[0][1] and runs[1][1] is None
     status = _cli("status", "--warehouse", url)
     assert status.returncode == 0 and "loaded       2" in status.stdout, status.stdout + status.stderr
+    assert "files 2, skipped 2: nothing new" in status.stdout
 
 
 @pytest.mark.slow
