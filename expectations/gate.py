@@ -171,9 +171,9 @@ SUITES = {"projects": "notice_projects", "indicators": "notice_indicators"}
 class QualityGate:
     """Runs the suites on one notice's frames; one GX context per process, suites registered once.
 
-    With `docs_dir`, a notice that fails an error-level check (it is quarantined) is also run through a GX
-    checkpoint whose action renders Data Docs (HTML) into that folder (`index.html` lists them); other
-    notices are only recorded in the warehouse, which keeps the gate's cost flat as the docs site grows.
+    `run` validates and returns the results (recorded in the warehouse). With `docs_dir`, `write_docs`
+    runs a quarantined notice through a GX checkpoint whose action renders Data Docs (HTML) into that folder
+    (`index.html` lists them); only quarantined notices get them, which keeps the gate's cost flat.
     """
 
     def __init__(self, docs_dir: Path | None = None) -> None:
@@ -241,20 +241,15 @@ class QualityGate:
             if not self._ready:
                 self._setup()
 
-    def run(
-        self, frames: NoticeFrames, label: str = "notice", timings: dict | None = None
-    ) -> list[CheckResult]:
-        """Validate one notice; `label` (the file name) names the run in Data Docs. The time spent validating
-        (not waiting for another notice's validation) is added to `timings["gate"]`."""
+    def run(self, frames: NoticeFrames, timings: dict | None = None) -> list[CheckResult]:
+        """Validate one notice. The time spent validating (not waiting for another notice's validation) is
+        added to `timings["gate"]`."""
         with self._lock, _timed(timings, "gate"):
             if not self._ready:
                 self._setup()
-            data = {"projects": project_checks(frames), "indicators": indicator_checks(frames)}
             out: list[CheckResult] = []
-            for frame, df in data.items():
-                if frame == "indicators" and df.empty:
-                    continue
-                for r in self._validate(frame, _plain(df), label):
+            for frame, df in _check_frames(frames).items():
+                for r in self._validate(frame, _plain(df)):
                     check = _check_named(r.expectation_config.meta["check"])
                     out.append(
                         CheckResult(
@@ -268,25 +263,35 @@ class QualityGate:
                     )
             return out
 
-    def _validate(self, frame: str, df: pd.DataFrame, label: str) -> list:
+    def _validate(self, frame: str, df: pd.DataFrame) -> list:
         batch = self._batches[frame].get_batch(batch_parameters={"dataframe": df})
-        results = batch.validate(self._suites[frame], result_format=_result_format(frame)).results
-        quarantines = any(
-            not r.success and _check_named(r.expectation_config.meta["check"]).severity == ERROR
-            for r in results
-        )
-        if self.docs_dir is not None and quarantines:
-            # render Data Docs for the notices an operator has to look at (quarantined ones); warnings and clean
-            # notices are recorded in the warehouse only, which keeps the gate cheap per notice
+        return batch.validate(self._suites[frame], result_format=_result_format(frame)).results
+
+    def write_docs(self, frames: NoticeFrames, label: str, results: list[CheckResult]) -> None:
+        """Data Docs for a quarantined notice: each suite with a failed error-level check is run through its
+        checkpoint; `label` (the file name) names the run in the docs."""
+        if self.docs_dir is None:
+            return
+        failing = {r.suite for r in failed_errors(results)}
+        with self._lock:
+            if not self._ready:
+                self._setup()
             from great_expectations.core.run_identifier import RunIdentifier
 
-            self._checkpoints[frame].run(
-                batch_parameters={"dataframe": df}, run_id=RunIdentifier(run_name=label)
-            )
-        return results
+            for frame, df in _check_frames(frames).items():
+                if SUITES[frame] in failing:
+                    self._checkpoints[frame].run(
+                        batch_parameters={"dataframe": _plain(df)}, run_id=RunIdentifier(run_name=label)
+                    )
 
 
 DOCS_SITE = "notices"
+
+
+def _check_frames(frames: NoticeFrames) -> dict[str, pd.DataFrame]:
+    """The frames the suites read (derived columns added); a notice without indicators skips that suite."""
+    data = {"projects": project_checks(frames), "indicators": indicator_checks(frames)}
+    return {frame: df for frame, df in data.items() if not (frame == "indicators" and df.empty)}
 
 
 @contextmanager

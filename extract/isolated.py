@@ -12,9 +12,11 @@ import multiprocessing
 import os
 import resource
 import threading
+from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
@@ -29,7 +31,7 @@ DEFAULT_MEMORY_MB = int(os.environ.get("NOTICES_WORKER_MEMORY_MB", 2048))
 MAX_TASKS_PER_WORKER = 200  # recycle workers now and then: pdfminer caches grow
 
 
-def _init_worker(megabytes: int) -> None:
+def _init_worker(megabytes: int, warm: Callable[[], None] | None) -> None:
     # a worker killed by its memory cap is reported by the parent with a reason; no crash dump from the child
     faulthandler.disable()
     # pdfminer logs every oddity of a damaged file at WARNING; the file's fate is reported as its reason
@@ -37,9 +39,19 @@ def _init_worker(megabytes: int) -> None:
     if megabytes > 0:
         limit = megabytes * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    if warm is not None:
+        try:
+            warm()
+        except Exception:  # a cold worker still works: its first file pays what warming would have
+            log.exception("warming a reader process failed")
 
 
-def _read(path: str, max_pages: int) -> RawNotice | ExtractError:
+def _noop() -> None:
+    pass
+
+
+def read_guarded(path: str, max_pages: int) -> RawNotice | ExtractError:
+    """Read one notice; whatever goes wrong in the parser comes back as a typed `ExtractError` value."""
     try:
         return read_notice(Path(path), max_pages=max_pages)
     except ExtractError as exc:
@@ -53,7 +65,13 @@ def _read(path: str, max_pages: int) -> RawNotice | ExtractError:
 
 
 class Extractor:
-    """A pool of reader processes. `read` blocks until the file is read, rejected, or timed out."""
+    """A pool of reader processes. `read` blocks until the file is read, rejected, or timed out.
+
+    `work(path, max_pages)` is what a worker does with one file: by default `read_guarded`; the pipeline
+    passes a function that also transforms and checks the notice, so that all CPU-bound work of a file runs
+    in the worker. It must be a module-level function, and return an `ExtractError` rather than raise one.
+    `warm()`, if given, runs once in every new worker (e.g. to import what `work` needs); see `warm_up`.
+    """
 
     def __init__(
         self,
@@ -61,7 +79,10 @@ class Extractor:
         timeout_s: float = DEFAULT_TIMEOUT_S,
         memory_mb: int = DEFAULT_MEMORY_MB,
         max_pages: int = MAX_PAGES,
+        work: Callable[[str, int], Any] = read_guarded,
+        warm: Callable[[], None] | None = None,
     ):
+        self.work, self.warm = work, warm
         self.timeout_s = timeout_s
         self.max_pages = max_pages
         self._pool = None
@@ -81,22 +102,33 @@ class Extractor:
             max_workers=self._workers,
             max_tasks=MAX_TASKS_PER_WORKER,
             initializer=_init_worker,
-            initargs=(self._memory_mb,),
+            initargs=(self._memory_mb, self.warm),
             # fresh interpreters: a forked child would inherit the parent's address space (Prefect, GX …),
             # which both wastes memory and counts against the worker's address-space cap
             context=multiprocessing.get_context("spawn"),
         )
 
-    def read(self, path: Path) -> RawNotice:
-        result = _read(str(path), self.max_pages) if self._pool is None else self._read_in_pool(path)
+    def warm_up(self) -> None:
+        """Start the reader processes now, without waiting for them: each runs `warm` (imports, caches) while
+        the caller gets on with its own start-up."""
+        if self._pool is not None:
+            with self._pool_lock:
+                for _ in range(self._workers):
+                    self._pool.schedule(_noop)
+
+    def read(self, path: Path) -> Any:
+        """`work`'s result for one file (a `RawNotice` by default); raises the `ExtractError` it returned."""
+        result = self.work(str(path), self.max_pages) if self._pool is None else self._read_in_pool(path)
         if isinstance(result, ExtractError):
             raise result
         return result
 
-    def _read_in_pool(self, path: Path) -> RawNotice | ExtractError:
+    def _read_in_pool(self, path: Path) -> Any:
         for attempt in (1, 2):
             with self._pool_lock:
-                future = self._pool.schedule(_read, args=(str(path), self.max_pages), timeout=self.timeout_s)
+                future = self._pool.schedule(
+                    self.work, args=(str(path), self.max_pages), timeout=self.timeout_s
+                )
             try:
                 return future.result()
             except FutureTimeout as exc:

@@ -86,11 +86,15 @@ def _ingest(
     if unchanged is not None:  # nothing new: recorded in the warehouse, no orchestration needed
         _finish(unchanged, url, summary_json)
         return
+    from flows import resources
+
+    if not dask_address:
+        # start the reader processes now: they import the parser and GX on other cores while this process
+        # imports Prefect and its server boots
+        resources.extractor_for(workers, timeout, max_pages).warm_up()
     from flows import ingest as ingest_module
 
     if server is not None:
-        # the server is still booting: spend the wait building the quality gate (importing GX takes seconds)
-        ingest_module.quality_gate(output).prepare()
         try:
             server.wait_ready()
         except ServerError as exc:
@@ -123,7 +127,7 @@ def _ingest(
         raise typer.Exit(1) from None
     finally:
         progress.close()
-        ingest_module.close_resources()
+        resources.close_resources()
     _finish(summary, url, summary_json)
 
 

@@ -6,26 +6,24 @@ processes (`Extractor`), loads are one transaction per notice, and database faul
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.futures import wait
 from prefect.runtime import flow_run
-from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from expectations.gate import QualityGate
-from extract.isolated import DEFAULT_TIMEOUT_S, Extractor
+from extract.isolated import DEFAULT_TIMEOUT_S
 from extract.reader import MAX_PAGES
 from flows.pipeline import FileResult, RunSummary, log_skipped, process_file, split_known
+from flows.resources import docs_gate, extractor_for
+from flows.resources import engine_for as _engine
 from flows.sources import SourceFile, iter_sources
 from load import loader
-from load.db import WarehouseError, ensure_schema, make_engine, masked, warehouse_url
+from load.db import WarehouseError, ensure_schema, masked, warehouse_url
 
 STATUSES = ("loaded", "superseded", "no_targets", "rejected", "quarantined", "failed")
 # Called with each finished file; the CLI sets it to drive a progress bar (not a flow parameter).
@@ -42,46 +40,6 @@ class FileJob:
     timeout_s: float
     max_pages: int
     output_dir: str
-
-
-# ------------------------------------------------------------------ per-process resources
-
-_lock = threading.Lock()
-_engines: dict[str, Engine] = {}
-_extractors: dict[tuple, Extractor] = {}
-_gates: dict[str, QualityGate] = {}
-
-
-def _engine(url: str) -> Engine:
-    with _lock:
-        if url not in _engines:
-            _engines[url] = make_engine(url)
-        return _engines[url]
-
-
-def _extractor(workers: int, timeout_s: float, max_pages: int) -> Extractor:
-    with _lock:
-        key = (workers, timeout_s, max_pages)
-        if key not in _extractors:
-            _extractors[key] = Extractor(workers=workers, timeout_s=timeout_s, max_pages=max_pages)
-        return _extractors[key]
-
-
-def quality_gate(output_dir: str) -> QualityGate:
-    with _lock:
-        if output_dir not in _gates:
-            _gates[output_dir] = QualityGate(docs_dir=Path(output_dir) / "data-docs")
-        return _gates[output_dir]
-
-
-def close_resources() -> None:
-    with _lock:
-        for ex in _extractors.values():
-            ex.close()
-        _extractors.clear()
-        for eng in _engines.values():
-            eng.dispose()
-        _engines.clear()
 
 
 # ------------------------------------------------------------------ tasks
@@ -128,8 +86,8 @@ def ingest_file(src: SourceFile, job: FileJob) -> FileResult:
     if src.error:
         loader.log_file(engine, job.run_id, src.uri, None, "failed", src.error)
         return FileResult(file=src.name, sha256="", status="failed", reason=src.error)
-    extractor = _extractor(job.workers, job.timeout_s, job.max_pages)
-    return process_file(src, engine, extractor, quality_gate(job.output_dir), job.run_id)
+    extractor = extractor_for(job.workers, job.timeout_s, job.max_pages)
+    return process_file(src, engine, extractor, docs_gate(job.output_dir), job.run_id)
 
 
 @task(name="record-failure")

@@ -1,6 +1,7 @@
 """One file through the stages: extract → transform → quality gate → load. No orchestration here.
 
-Every outcome is recorded in the warehouse before this returns; database faults propagate so that the
+The CPU-bound stages (extract, transform, gate) run in reader processes (`prepare_file`); this process only
+loads. Every outcome is recorded in the warehouse before this returns; database faults propagate so that the
 caller can retry the file, and a file is never half-loaded (`load_notice` is one transaction).
 """
 
@@ -14,10 +15,11 @@ from sqlalchemy import Engine
 
 from expectations.gate import QualityGate, failed_errors, quarantine_reason
 from extract.errors import ExtractError
-from extract.isolated import Extractor
+from extract.isolated import Extractor, read_guarded
 from flows.sources import SourceFile
 from load.loader import (
     DONE_STATUSES,
+    CheckResult,
     NoticeMeta,
     finish_run,
     known_statuses,
@@ -26,7 +28,7 @@ from load.loader import (
     record_outcome,
     start_run,
 )
-from transform.normalize import MoneyError, normalize
+from transform.normalize import MoneyError, NoticeFrames, normalize
 
 
 @dataclass
@@ -108,9 +110,58 @@ class _Clock:
         return round(time.perf_counter() - self.started, 4)
 
 
+@dataclass
+class Prepared:
+    """One file read, normalized and checked in a reader process: everything the loader needs from it."""
+
+    pages: int
+    producer: str | None
+    stages: dict[str, float]  # seconds per stage, measured in the reader process
+    frames: NoticeFrames | None = None
+    checks: list[CheckResult] = field(default_factory=list)
+    rejected: str | None = None  # why the notice cannot be loaded at all (e.g. unreadable money)
+
+
+_worker_gate: QualityGate | None = None
+
+
+def _gate() -> QualityGate:
+    global _worker_gate
+    if _worker_gate is None:
+        _worker_gate = QualityGate()
+    return _worker_gate
+
+
+def warm_worker() -> None:
+    """Run in each new reader process: import GX and build the gate before the first file arrives."""
+    _gate().prepare()
+
+
+def prepare_file(path: str, max_pages: int) -> Prepared | ExtractError:
+    """The CPU-bound part of one file, run in a reader process (`Extractor(work=prepare_file)`): extract,
+    transform and the quality gate (one GX context per process, built at its first notice)."""
+    raw = read_guarded(path, max_pages)
+    if isinstance(raw, ExtractError):
+        return raw
+    prep = Prepared(pages=raw.pages, producer=raw.producer, stages={"extract": round(raw.seconds, 4)})
+    started = time.perf_counter()
+    try:
+        prep.frames = normalize(raw)
+    except MoneyError as exc:
+        prep.rejected = f"unreadable money value: {exc}"
+        return prep
+    finally:
+        prep.stages["transform"] = round(time.perf_counter() - started, 4)
+    if not prep.frames.projects.empty:
+        prep.checks = _gate().run(prep.frames, timings=prep.stages)
+    return prep
+
+
 def process_file(
-    src: SourceFile, engine: Engine, extractor: Extractor, gate: QualityGate, run_id: int | None
+    src: SourceFile, engine: Engine, extractor: Extractor, docs: QualityGate | None, run_id: int | None
 ) -> FileResult:
+    """One file through the stages. `extractor` runs `prepare_file` (in reader processes); this process
+    records the outcome or loads the notice, and writes Data Docs of a quarantined notice with `docs`."""
     clock = _Clock()
     f = src.meta
     meta = NoticeMeta()
@@ -144,27 +195,28 @@ def process_file(
         )
 
     try:
-        raw = extractor.read(src.path)
+        prep = extractor.read(src.path)
     except ExtractError as exc:
         return finish(exc.status, exc.reason)
-    # reading time as measured in the reader process (time queued for a free reader is not reading)
-    clock.stages["extract"] = round(raw.seconds, 4)
-    meta.pages, meta.producer = raw.pages, raw.producer
-    try:
-        with clock.stage("transform"):
-            frames = normalize(raw)
-    except MoneyError as exc:
-        return finish("rejected", f"unreadable money value: {exc}")
+    # stage times as measured in the reader process (time queued for a free reader is not work)
+    clock.stages.update(prep.stages)
+    meta.pages, meta.producer = prep.pages, prep.producer
+    if prep.rejected:
+        return finish("rejected", prep.rejected)
+    frames = prep.frames
     codes = frames.projects["department_code"].dropna()
     meta.title, meta.budget_year, meta.published_on = frames.title, frames.budget_year, frames.published_on
     meta.department_code = str(codes.mode().iloc[0]) if len(codes) else None
     if frames.projects.empty:
         return finish("no_targets", "readable PDF without target tables")
 
-    checks = gate.run(frames, label=src.name, timings=clock.stages)
+    checks = prep.checks
     failed = [f"{c.severity}: {c.expectation}" for c in checks if not c.success]
     warnings = sum(1 for c in checks if not c.success and c.severity == "warning")
     if failed_errors(checks):
+        if docs is not None:
+            with clock.stage("gate"):
+                docs.write_docs(frames, src.name, checks)
         return finish(
             "quarantined", quarantine_reason(checks), checks, frames, warnings=warnings, failed_checks=failed
         )

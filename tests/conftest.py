@@ -59,9 +59,9 @@ def warehouse_url(request, tmp_path) -> str:
     admin = request.getfixturevalue("pg_server")
     url, drop = new_pg_database(admin)
     yield url
-    from flows import ingest
+    from flows import resources
 
-    ingest.close_resources()
+    resources.close_resources()
     drop()
 
 

@@ -9,7 +9,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from flows import ingest
+from flows import ingest, resources
 from load.db import make_engine
 from tests.conftest import new_pg_database
 from tests.fixturegen import generate_corpus
@@ -47,7 +47,7 @@ def test_generated_corpus_is_identical_on_both_databases(prefect_harness, pg_ser
             try:
                 ingest.ingest_notices(sources=[str(corpus)], warehouse=url)
             finally:
-                ingest.close_resources()
+                resources.close_resources()
         on_sqlite, on_postgres = _views(sqlite_url), _views(pg_url)
         assert on_sqlite == on_postgres
         assert len(on_sqlite["v_projects"]) == sum(len(n["projects"]) for n in json.loads(truth.read_text()))

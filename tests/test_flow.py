@@ -10,7 +10,7 @@ import sys
 import pytest
 import sqlalchemy as sa
 
-from flows import ingest
+from flows import ingest, resources
 from load.db import make_engine
 from tests.conftest import NOTICES, REAL, SEED
 from tests.truth import load_truth, mismatches
@@ -32,7 +32,7 @@ def run(prefect_harness):
         try:
             return ingest.ingest_notices(sources=[str(s) for s in sources], warehouse=url, **kw)
         finally:
-            ingest.close_resources()
+            resources.close_resources()
 
     return _run
 
@@ -91,34 +91,31 @@ def test_bad_files_never_stop_a_run(run, tmp_path):
     )
 
 
-def test_quarantined_notice_loads_nothing_and_good_one_loads(run, tmp_path, monkeypatch):
-    from transform import normalize as normalize_module
+def test_quarantined_notice_loads_nothing_and_good_one_loads(run, tmp_path):
+    from tests.fixturegen import generate_notice, make_notice
+    from tests.fixturegen.model import fmt_number
 
-    real_normalize = normalize_module.normalize
-
-    def broken_money(raw):
-        frames = real_normalize(raw)
-        if len(frames.projects) == 3:  # notice_003: make its money not add up
-            frames.projects.loc[0, "total_funds_wan"] = 999.0
-        return frames
-
-    monkeypatch.setattr("flows.pipeline.normalize", broken_money)
+    # a notice whose printed total is not 财政拨款 + 其他资金, and the issuer's corrected re-issue of it
+    spec = make_notice(seed=3, projects=3, renderer="rl", ruling="lines")
+    good_total = spec.projects[0].p_total
+    spec.projects[0].p_total = fmt_number(spec.projects[0].total + 999)
+    generate_notice(spec, tmp_path / "broken.pdf")
     url = f"sqlite:///{tmp_path / 'w.db'}"
-    run([NOTICES / "notice_003.pdf", NOTICES / "notice_004.pdf"], url, output_dir=str(tmp_path / "out"))
+    run([tmp_path / "broken.pdf", NOTICES / "notice_004.pdf"], url, output_dir=str(tmp_path / "out"))
     rows = dict(_rows(url, "select source_file, status from v_source_files"))
-    assert rows == {"notice_003.pdf": "quarantined", "notice_004.pdf": "loaded"}
+    assert rows == {"broken.pdf": "quarantined", "notice_004.pdf": "loaded"}
     reason = _rows(url, "select reason from v_source_files where status = 'quarantined'")[0][0]
     assert reason.startswith("money_adds_up")
     assert _rows(url, "select distinct source_file from v_projects") == [("notice_004.pdf",)]
-    corrected = tmp_path / "notice_003_corrected.pdf"  # the issuer's fixed file: new bytes, new sha256
-    corrected.write_bytes((NOTICES / "notice_003.pdf").read_bytes() + b"\n% corrected re-issue\n")
-    monkeypatch.setattr("flows.pipeline.normalize", real_normalize)
-    run([corrected], url, output_dir=str(tmp_path / "out"))
+    spec.projects[0].p_total = good_total
+    generate_notice(spec, tmp_path / "corrected.pdf")
+    run([tmp_path / "corrected.pdf"], url, output_dir=str(tmp_path / "out"))
     rows = dict(_rows(url, "select source_file, status from v_source_files"))
-    assert rows["notice_003_corrected.pdf"] == "loaded" and rows["notice_003.pdf"] == "quarantined"
+    assert rows["corrected.pdf"] == "loaded" and rows["broken.pdf"] == "quarantined"
+    assert _rows(url, "select count(*) from v_projects where source_file = 'corrected.pdf'") == [(3,)]
     docs = tmp_path / "out" / "data-docs"
     assert (docs / "index.html").exists()
-    assert {p.name for p in (docs / "validations" / "notice_projects").iterdir()} == {"notice_003.pdf"}
+    assert {p.name for p in (docs / "validations" / "notice_projects").iterdir()} == {"broken.pdf"}
 
 
 def _cli(*args, env=None, timeout=300):

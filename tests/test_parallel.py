@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from flows import ingest
+from flows import ingest, resources
 from tests.conftest import NOTICES, REAL
 
 
@@ -36,7 +36,7 @@ def _run(url, flow=ingest.ingest_notices, **kw):
     try:
         return flow(sources=[str(NOTICES), str(next(REAL.glob("*.pdf")))], warehouse=url, **kw)
     finally:
-        ingest.close_resources()
+        resources.close_resources()
 
 
 @pytest.mark.slow

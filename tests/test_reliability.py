@@ -96,7 +96,7 @@ def test_fuzzed_sample_pdfs_never_crash_the_reader(tmp_path):
 def test_database_fault_is_retried_then_recorded_failed_and_retried_next_run(
     prefect_harness, warehouse_url, monkeypatch
 ):
-    from flows import ingest, pipeline
+    from flows import ingest, pipeline, resources
 
     real_load = pipeline.load_notice
     calls = {"n": 0}
@@ -115,7 +115,7 @@ def test_database_fault_is_retried_then_recorded_failed_and_retried_next_run(
     try:
         summary = ingest.ingest_notices(sources=files, warehouse=url)
     finally:
-        ingest.close_resources()
+        resources.close_resources()
     assert summary.by_status == {"failed": 1, "loaded": 1}
     assert calls["n"] == 3  # first try and two retries
     engine = make_engine(url)
@@ -127,7 +127,7 @@ def test_database_fault_is_retried_then_recorded_failed_and_retried_next_run(
     try:
         again = ingest.ingest_notices(sources=files, warehouse=url)
     finally:
-        ingest.close_resources()
+        resources.close_resources()
     assert (again.skipped, again.by_status) == (1, {"loaded": 1})
     with engine.connect() as c:
         assert c.execute(sa.text("select count(*) from v_projects")).scalar_one() == 2

@@ -152,7 +152,7 @@ def test_folder_is_recursive_and_deduplicated(tmp_path):
 
 
 def test_flow_ingests_an_index_page_then_skips_it_unchanged(server, prefect_harness, tmp_path, monkeypatch):
-    from flows import ingest
+    from flows import ingest, resources
 
     monkeypatch.setattr(sources, "DEFAULT_CACHE", tmp_path / "cache")
     url = f"sqlite:///{tmp_path / 'w.db'}"
@@ -160,7 +160,7 @@ def test_flow_ingests_an_index_page_then_skips_it_unchanged(server, prefect_harn
         first = ingest.ingest_notices(sources=[f"{server}/index.html"], warehouse=url)
         second = ingest.ingest_notices(sources=[f"{server}/index.html"], warehouse=url)
     finally:
-        ingest.close_resources()
+        resources.close_resources()
     assert first.by_status == {
         "loaded": 4,
         "failed": 1,

@@ -11,9 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from expectations.gate import QualityGate
 from extract.isolated import Extractor
-from flows.pipeline import process_file
+from flows.pipeline import prepare_file, process_file
 from flows.sources import iter_sources
 from load import loader
 from load.db import ensure_schema, make_engine
@@ -34,10 +33,9 @@ def main() -> None:
         loader._supersede = pause_then_supersede
     else:
         Path(ready).write_text("started")
-    with Extractor(workers=1) as extractor:
-        gate = QualityGate()
+    with Extractor(workers=1, work=prepare_file) as extractor:
         for src in iter_sources(pdfs):
-            result = process_file(src, engine, extractor, gate, None)
+            result = process_file(src, engine, extractor, None, None)
             print(result.file, result.status, result.projects, flush=True)
 
 
