@@ -79,7 +79,7 @@ class Extractor:
         timeout_s: float = DEFAULT_TIMEOUT_S,
         memory_mb: int = DEFAULT_MEMORY_MB,
         max_pages: int = MAX_PAGES,
-        work: Callable[[str, int], Any] = read_guarded,
+        work: Callable[..., Any] = read_guarded,
         warm: Callable[[], None] | None = None,
     ):
         self.work, self.warm = work, warm
@@ -116,18 +116,22 @@ class Extractor:
                 for _ in range(self._workers):
                     self._pool.schedule(_noop)
 
-    def read(self, path: Path) -> Any:
-        """`work`'s result for one file (a `RawNotice` by default); raises the `ExtractError` it returned."""
-        result = self.work(str(path), self.max_pages) if self._pool is None else self._read_in_pool(path)
+    def read(self, path: Path, **kwargs: Any) -> Any:
+        """`work(path, max_pages, **kwargs)` for one file (a `RawNotice` by default); raises the
+        `ExtractError` it returned."""
+        if self._pool is None:
+            result = self.work(str(path), self.max_pages, **kwargs)
+        else:
+            result = self._read_in_pool(path, kwargs)
         if isinstance(result, ExtractError):
             raise result
         return result
 
-    def _read_in_pool(self, path: Path) -> Any:
+    def _read_in_pool(self, path: Path, kwargs: dict) -> Any:
         for attempt in (1, 2):
             with self._pool_lock:
                 future = self._pool.schedule(
-                    self.work, args=(str(path), self.max_pages), timeout=self.timeout_s
+                    self.work, args=(str(path), self.max_pages), kwargs=kwargs, timeout=self.timeout_s
                 )
             try:
                 return future.result()

@@ -91,7 +91,7 @@ def _ingest(
     if not dask_address:
         # start the reader processes now: they import the parser and GX on other cores while this process
         # imports Prefect and its server boots
-        resources.extractor_for(workers, timeout, max_pages).warm_up()
+        resources.extractor_for(workers, timeout, max_pages, output).warm_up()
     from flows import ingest as ingest_module
 
     if server is not None:

@@ -19,8 +19,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from extract.isolated import DEFAULT_TIMEOUT_S
 from extract.reader import MAX_PAGES
 from flows.pipeline import FileResult, RunSummary, log_skipped, process_file, split_known
-from flows.resources import docs_gate, extractor_for
 from flows.resources import engine_for as _engine
+from flows.resources import extractor_for
 from flows.sources import SourceFile, iter_sources
 from load import loader
 from load.db import WarehouseError, ensure_schema, masked, warehouse_url
@@ -86,8 +86,8 @@ def ingest_file(src: SourceFile, job: FileJob) -> FileResult:
     if src.error:
         loader.log_file(engine, job.run_id, src.uri, None, "failed", src.error)
         return FileResult(file=src.name, sha256="", status="failed", reason=src.error)
-    extractor = extractor_for(job.workers, job.timeout_s, job.max_pages)
-    return process_file(src, engine, extractor, docs_gate(job.output_dir), job.run_id)
+    extractor = extractor_for(job.workers, job.timeout_s, job.max_pages, job.output_dir)
+    return process_file(src, engine, extractor, job.run_id)
 
 
 @task(name="record-failure")

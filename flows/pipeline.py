@@ -7,9 +7,11 @@ caller can retry the file, and a file is never half-loaded (`load_notice` is one
 
 from __future__ import annotations
 
+import fcntl
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -122,24 +124,26 @@ class Prepared:
     rejected: str | None = None  # why the notice cannot be loaded at all (e.g. unreadable money)
 
 
-_worker_gate: QualityGate | None = None
+_gates: dict[str | None, QualityGate] = {}  # per reader process, by Data Docs folder
 
 
-def _gate() -> QualityGate:
-    global _worker_gate
-    if _worker_gate is None:
-        _worker_gate = QualityGate()
-    return _worker_gate
+def _gate(docs_dir: str | None) -> QualityGate:
+    if docs_dir not in _gates:
+        _gates[docs_dir] = QualityGate(docs_dir=Path(docs_dir) if docs_dir else None)
+    return _gates[docs_dir]
 
 
-def warm_worker() -> None:
+def warm_worker(docs_dir: str | None = None) -> None:
     """Run in each new reader process: import GX and build the gate before the first file arrives."""
-    _gate().prepare()
+    _gate(docs_dir).prepare()
 
 
-def prepare_file(path: str, max_pages: int) -> Prepared | ExtractError:
+def prepare_file(
+    path: str, max_pages: int, label: str | None = None, docs_dir: str | None = None
+) -> Prepared | ExtractError:
     """The CPU-bound part of one file, run in a reader process (`Extractor(work=prepare_file)`): extract,
-    transform and the quality gate (one GX context per process, built at its first notice)."""
+    transform and the quality gate (one GX context per process). A notice that fails an error-level check
+    gets Data Docs in `docs_dir`, under the name `label` (the file's name)."""
     raw = read_guarded(path, max_pages)
     if isinstance(raw, ExtractError):
         return raw
@@ -153,15 +157,30 @@ def prepare_file(path: str, max_pages: int) -> Prepared | ExtractError:
     finally:
         prep.stages["transform"] = round(time.perf_counter() - started, 4)
     if not prep.frames.projects.empty:
-        prep.checks = _gate().run(prep.frames, timings=prep.stages)
+        gate = _gate(docs_dir)
+        prep.checks = gate.run(prep.frames, timings=prep.stages)
+        if docs_dir and failed_errors(prep.checks):
+            started = time.perf_counter()
+            with _docs_lock(Path(docs_dir)):  # reader processes share one docs site (and its index.html)
+                gate.write_docs(prep.frames, label or Path(path).name, prep.checks)
+            prep.stages["gate"] += round(time.perf_counter() - started, 4)
     return prep
 
 
-def process_file(
-    src: SourceFile, engine: Engine, extractor: Extractor, docs: QualityGate | None, run_id: int | None
-) -> FileResult:
+@contextmanager
+def _docs_lock(docs_dir: Path):
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    with (docs_dir / ".lock").open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def process_file(src: SourceFile, engine: Engine, extractor: Extractor, run_id: int | None) -> FileResult:
     """One file through the stages. `extractor` runs `prepare_file` (in reader processes); this process
-    records the outcome or loads the notice, and writes Data Docs of a quarantined notice with `docs`."""
+    records the outcome or loads the notice."""
     clock = _Clock()
     f = src.meta
     meta = NoticeMeta()
@@ -195,7 +214,7 @@ def process_file(
         )
 
     try:
-        prep = extractor.read(src.path)
+        prep = extractor.read(src.path, label=src.name)
     except ExtractError as exc:
         return finish(exc.status, exc.reason)
     # stage times as measured in the reader process (time queued for a free reader is not work)
@@ -214,9 +233,6 @@ def process_file(
     failed = [f"{c.severity}: {c.expectation}" for c in checks if not c.success]
     warnings = sum(1 for c in checks if not c.success and c.severity == "warning")
     if failed_errors(checks):
-        if docs is not None:
-            with clock.stage("gate"):
-                docs.write_docs(frames, src.name, checks)
         return finish(
             "quarantined", quarantine_reason(checks), checks, frames, warnings=warnings, failed_checks=failed
         )

@@ -1,15 +1,15 @@
 """Per-process resources of a run, built once and shared by its tasks: database engines, the pool of reader
-processes, and the gate that writes Data Docs. No Prefect here: the CLI starts the readers before it
+processes. No Prefect here: the CLI starts the readers before it
 imports the flow."""
 
 from __future__ import annotations
 
 import threading
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Engine
 
-from expectations.gate import QualityGate
 from extract.isolated import Extractor
 from flows.pipeline import prepare_file, warm_worker
 from load.db import make_engine
@@ -17,7 +17,6 @@ from load.db import make_engine
 _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
 _extractors: dict[tuple, Extractor] = {}
-_gates: dict[str, QualityGate] = {}
 
 
 def engine_for(url: str) -> Engine:
@@ -27,23 +26,21 @@ def engine_for(url: str) -> Engine:
         return _engines[url]
 
 
-def extractor_for(workers: int, timeout_s: float, max_pages: int) -> Extractor:
-    """Reader processes that extract, transform and check each file (`pipeline.prepare_file`)."""
+def extractor_for(workers: int, timeout_s: float, max_pages: int, output_dir: str) -> Extractor:
+    """Reader processes that extract, transform and check each file (`pipeline.prepare_file`), writing
+    Data Docs of quarantined notices under `output_dir`/data-docs."""
     with _lock:
-        key = (workers, timeout_s, max_pages)
+        key = (workers, timeout_s, max_pages, output_dir)
         if key not in _extractors:
+            docs_dir = str(Path(output_dir) / "data-docs")
             _extractors[key] = Extractor(
-                workers=workers, timeout_s=timeout_s, max_pages=max_pages, work=prepare_file, warm=warm_worker
+                workers=workers,
+                timeout_s=timeout_s,
+                max_pages=max_pages,
+                work=partial(prepare_file, docs_dir=docs_dir),
+                warm=partial(warm_worker, docs_dir=docs_dir),
             )
         return _extractors[key]
-
-
-def docs_gate(output_dir: str) -> QualityGate:
-    """The gate that writes Data Docs of quarantined notices (the checks themselves run in reader processes)."""
-    with _lock:
-        if output_dir not in _gates:
-            _gates[output_dir] = QualityGate(docs_dir=Path(output_dir) / "data-docs")
-        return _gates[output_dir]
 
 
 def close_resources() -> None:

@@ -35,7 +35,7 @@ def main() -> None:
         Path(ready).write_text("started")
     with Extractor(workers=1, work=prepare_file) as extractor:
         for src in iter_sources(pdfs):
-            result = process_file(src, engine, extractor, None, None)
+            result = process_file(src, engine, extractor, None)
             print(result.file, result.status, result.projects, flush=True)
 
 
