@@ -72,6 +72,10 @@ def test_money_reason_names_the_check_and_observed_gap(gate, clean_frames):
     results = gate.run(_mutate(clean_frames, ERROR_CASES["money_adds_up"]))
     reason = quarantine_reason(results)
     assert "money_adds_up" in reason and "12.5" in reason
+    # failing rows come from a second, detailed pass over the failed check only
+    failed = next(r for r in results if r.expectation == "money_adds_up")
+    assert failed.unexpected_sample and all("project_seq" in row for row in failed.unexpected_sample)
+    assert all(not r.unexpected_sample and r.observed is None for r in results if r.success)
 
 
 def _set_indicator(col, value, row=0):
