@@ -94,37 +94,35 @@ DEPARTMENT_VERSIONS = """\
 ## Department versions (renames)
 
 A department (主管部门) keeps its **code** when it is renamed; `dim_department` keeps one row per
-*code × name* — a **version**:
+**version**: a run of budget years in which one name was printed for the code (natural key
+code × name × `valid_from_year`).
 
-- The first notice that prints a new name for a known code opens a version with
-  `valid_from_year` = the earliest budget year in which that name was printed.
-- Versions of one code are ordered by `valid_from_year`; each version's `valid_to_year` is the next version's
-  `valid_from_year − 1`, and the last one has `valid_to_year` = `NULL` and `is_current` = true. Exactly one
-  version per code is current.
-- Loading an older notice later is fine: versions are re-ordered on every load (load 2019 as
-  自治区工业和信息化厅, then 2018 as 自治区非公有制经济服务局, and the 2018 name becomes the version valid 2018–2018).
-- Names printed as 原… (for example `自治区文化和旅游厅（原自治区文化厅）`) are kept in `former_names` of the version
-  they were printed beside; they do not open versions themselves.
+- Versions are recomputed on every load from every name ever loaded for the code: a name's run continues
+  while it is printed in consecutive loaded years (a year without a notice does not break it), and a new
+  name opens a new version. `valid_from_year` is the run's first year.
+- `valid_to_year` is the year before the next version starts; the current version has `valid_to_year` =
+  `NULL` and `is_current` = true. Exactly one version per code is current: the one reaching the latest
+  loaded year.
+- Loading an older notice later is fine: versions are re-ordered (load 2019 as 自治区工业和信息化厅, then 2018 as
+  自治区非公有制经济服务局, and the 2018 name becomes the version valid 2018–2018).
+- A name that comes back is a new version: 2018 A, 2019 B, 2020 A gives A 2018–2018, B 2019–2019 and
+  A 2020–(current).
+- Two names printed for one code in the same year (a re-issue that corrects the name, or two notices that
+  spell it differently) overlap by that year; the name printed by the notice loaded last is current when
+  both reach the latest year.
+- Names printed as 原… (for example `自治区文化和旅游厅（原自治区文化厅）`) are kept in `former_names` of the versions
+  of the name they were printed beside; they do not open versions themselves.
 - `fact_project_budget.department_id` points at the version (name) **printed in that document**, so history is
   preserved; `v_projects.department_name` always shows the **current** name of the code, so one department
   has one name across all years in the view. `v_indicator_targets` carries only `department_code`; join
   `dim_department` on `code` with `is_current` for the name.
-- A department with more than one version has been renamed within the loaded years:
+- A department with more than one name has been renamed within the loaded years:
 
   ```sql
-  SELECT code FROM dim_department GROUP BY code HAVING COUNT(*) > 1;
+  SELECT code FROM dim_department GROUP BY code HAVING COUNT(DISTINCT name) > 1;
   ```
 
 Units (`dim_unit`) are not versioned: the row keeps the name printed by the latest load.
-
-Two cases the versioning does not represent (as of this writing; see the loader's `_ensure_departments`):
-
-- A name that comes back (A → B → A) is the *same* row as the first A, because the natural key is
-  code × name: A keeps its earliest `valid_from_year`, so B stays current and `v_projects` shows B even for
-  the years that printed A.
-- Two names printed for one code in the same budget year give two versions with the same `valid_from_year`;
-  the one inserted first gets `valid_to_year` = `valid_from_year − 1` (an empty interval) and the one loaded
-  last becomes current.
 """
 
 CORRECTIONS = """\

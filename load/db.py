@@ -113,11 +113,24 @@ def ensure_schema(engine: Engine, upgrade: bool = True) -> None:
 
 
 def upgrade_to(engine: Engine, revision: str) -> None:
+    """Migrate in one transaction. On SQLite, migrations that rebuild a table other tables reference run
+    with foreign-key enforcement off (it can only be switched outside a transaction); the references are
+    checked before commit instead."""
     cfg = _alembic_config()
-    with write_transaction(engine) as conn:
-        lock_for_load(conn)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.execution_options(**{_WRITE: True}).begin():
+                lock_for_load(conn)
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                if sqlite and (broken := conn.exec_driver_sql("PRAGMA foreign_key_check").first()):
+                    raise WarehouseError(f"migration to {revision} broke a reference: {tuple(broken)}")
+        finally:
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
 
 
 def _first_line(exc: BaseException) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, Table, func, insert, select, tuple_, update
+from sqlalchemy import Connection, Engine, Table, bindparam, func, insert, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from extract.model import PARSER_VERSION
@@ -319,7 +319,7 @@ def load_notice(
                     "project_id": project_ids[_project_key(p)],
                     "budget_year": int(p.budget_year),
                     "document_id": doc_id,
-                    "department_id": dept_ids[(p.department_code, p.department_name)],
+                    "department_id": dept_ids[(p.department_code, p.department_name, int(p.budget_year))],
                     "unit_id": unit_ids[p.unit_code],
                     "project_seq": int(p.project_seq),
                     "total_funds_wan": _num(p.total_funds_wan),
@@ -398,60 +398,135 @@ def _ensure_years(conn: Connection, projects: pd.DataFrame) -> None:
         conn.execute(update(DimYear.__table__).where(DimYear.year.in_(budget)).values(is_budget_year=True))
 
 
-def _ensure_departments(conn: Connection, projects: pd.DataFrame) -> dict[tuple[str, str], int]:
-    """Department versions: a new name for a known code opens a version valid from that budget year."""
+def _ensure_departments(conn: Connection, projects: pd.DataFrame) -> dict[tuple[str, str, int], int]:
+    """Department versions (SCD type 2) of every code the notice prints; returns the version id of each
+    (code, name, budget year) it prints.
+
+    A version is a run of budget years in which one name is printed for the code, recomputed on every load
+    from all names ever loaded for it (the facts) plus this notice: A→B→A gives three versions, a second name
+    printed in the same year overlaps by that year, and loading an older notice later re-orders them. Facts
+    keep pointing at the version of the name their document printed.
+    """
     t = DimDepartment.__table__
-    seen: dict[tuple[str, str], tuple[int, str | None]] = {}
+    f = FactProjectBudget.__table__
+    printed: dict[str, set[tuple[int, str]]] = {}
+    formers: dict[tuple[str, str], set[str]] = {}
     for p in projects.itertuples(index=False):
-        key = (p.department_code, p.department_name)
-        year = int(p.budget_year)
-        prev = seen.get(key)
-        seen[key] = (
-            min(year, prev[0]) if prev else year,
-            _opt(p.department_former_name) or (prev and prev[1]),
-        )
-    for (code, name), (year, former) in seen.items():
-        row = conn.execute(select(t).where(t.c.code == code, t.c.name == name)).mappings().first()
-        if row is None:
-            conn.execute(
-                _insert(conn, t).on_conflict_do_nothing(index_elements=["code", "name"]),
-                {
-                    "code": code,
-                    "name": name,
-                    "former_names": former,
-                    "valid_from_year": year,
-                    "is_current": False,
-                },
-            )
-            continue
-        formers = [x for x in (row["former_names"] or "").split("；") if x]
-        if former and former not in formers:
-            formers.append(former)
-        conn.execute(
-            update(t)
-            .where(t.c.department_id == row["department_id"])
-            .values(
-                valid_from_year=min(year, row["valid_from_year"]), former_names="；".join(formers) or None
-            )
-        )
-    for code in {c for c, _ in seen}:
-        versions = conn.execute(
-            select(t.c.department_id, t.c.valid_from_year)
+        printed.setdefault(p.department_code, set()).add((int(p.budget_year), p.department_name))
+        if former := _opt(p.department_former_name):
+            formers.setdefault((p.department_code, p.department_name), set()).add(former)
+    ids: dict[tuple[str, str, int], int] = {}
+    for code, new in printed.items():
+        rows = conn.execute(select(t).where(t.c.code == code)).mappings().all()
+        facts = conn.execute(
+            select(f.c.project_budget_id, f.c.budget_year, t.c.name)
+            .join(t, t.c.department_id == f.c.department_id)
             .where(t.c.code == code)
-            .order_by(t.c.valid_from_year, t.c.department_id)
         ).all()
-        for i, (dep_id, _) in enumerate(versions):
-            nxt = versions[i + 1][1] - 1 if i + 1 < len(versions) else None
-            conn.execute(
-                update(t)
-                .where(t.c.department_id == dep_id)
-                .values(valid_to_year=nxt, is_current=i + 1 == len(versions))
+        for r in rows:
+            formers.setdefault((code, r["name"]), set()).update(
+                x for x in (r["former_names"] or "").split("；") if x
             )
-    keys = list(seen)
-    rows = conn.execute(
-        select(t.c.code, t.c.name, t.c.department_id).where(tuple_(t.c.code, t.c.name).in_(keys))
-    )
-    return {(c, n): i for c, n, i in rows}
+        current = next((r["name"] for r in rows if r["is_current"]), None)
+        versions = department_versions({(y, n) for _, y, n in facts} | new, {n for _, n in new}, current)
+        version_ids = _save_versions(conn, code, rows, versions, formers)
+        moved = [
+            {"fid": fid, "did": version_ids[_version_of(versions, name, year)]} for fid, year, name in facts
+        ]
+        if moved:
+            conn.execute(
+                update(f)
+                .where(f.c.project_budget_id == bindparam("fid"))
+                .values(department_id=bindparam("did")),
+                moved,
+            )
+        used = set(version_ids.values())
+        stale = [r["department_id"] for r in rows if r["department_id"] not in used]
+        if stale:
+            conn.execute(t.delete().where(t.c.department_id.in_(stale)))
+        for year, name in new:
+            ids[(code, name, year)] = version_ids[_version_of(versions, name, year)]
+    return ids
+
+
+@dataclass(frozen=True)
+class DepartmentVersion:
+    name: str
+    first: int  # first and last budget years that printed the name in this run
+    last: int
+    valid_to: int | None  # None: the current version
+
+
+def department_versions(
+    printed: set[tuple[int, str]], latest_names: set[str] = frozenset(), current: str | None = None
+) -> list[DepartmentVersion]:
+    """Versions of one department code from the (budget year, name) pairs printed for it.
+
+    A name's run continues while it is printed in consecutive observed years (years with no notice do not
+    break it). `valid_to` is the year before the next run starts, or the run's own last year when the next
+    run starts earlier (two names in one year). The current version is the run reaching the latest year;
+    if several do, the one named by the notice being loaded (`latest_names`), else the one already
+    current, else the one that started last.
+    """
+    years = sorted({y for y, _ in printed})
+    runs: list[list] = []  # [name, first, last]
+    active: dict[str, int] = {}
+    for y in years:
+        now = {}
+        for name in sorted(n for yy, n in printed if yy == y):
+            if name in active:
+                runs[active[name]][2] = y
+                now[name] = active[name]
+            else:
+                runs.append([name, y, y])
+                now[name] = len(runs) - 1
+        active = now
+    ending = [r for r in runs if r[2] == years[-1]]
+    head = tuple(max(ending, key=lambda r: (r[0] in latest_names, r[0] == current, r[1], r[0])))
+    out = []
+    for name, first, last in sorted(runs, key=lambda r: (r[1], r[0])):
+        if (name, first, last) == head:
+            out.append(DepartmentVersion(name, first, last, None))
+            continue
+        later = [r[1] for r in runs if r[1] > first]
+        out.append(DepartmentVersion(name, first, last, max(last, min(later) - 1) if later else last))
+    return out
+
+
+def _version_of(versions: list[DepartmentVersion], name: str, year: int) -> DepartmentVersion:
+    return next(v for v in versions if v.name == name and v.first <= year <= v.last)
+
+
+def _save_versions(conn, code, rows, versions, formers) -> dict[DepartmentVersion, int]:
+    """Write the versions of one code, reusing its existing rows (same name and start, else same name)."""
+    t = DimDepartment.__table__
+    free = list(rows)
+    ids: dict[DepartmentVersion, int] = {}
+    for exact in (True, False):
+        for v in versions:
+            if v in ids:
+                continue
+            row = next(
+                (r for r in free if r["name"] == v.name and (not exact or r["valid_from_year"] == v.first)),
+                None,
+            )
+            if row is not None:
+                free.remove(row)
+                ids[v] = row["department_id"]
+    for v in versions:
+        values = {
+            "valid_from_year": v.first,
+            "valid_to_year": v.valid_to,
+            "is_current": v.valid_to is None,
+            "former_names": "；".join(sorted(formers.get((code, v.name), ()))) or None,
+        }
+        if v in ids:
+            conn.execute(update(t).where(t.c.department_id == ids[v]).values(**values))
+        else:
+            ids[v] = conn.execute(
+                insert(t).returning(t.c.department_id), {"code": code, "name": v.name, **values}
+            ).scalar_one()
+    return ids
 
 
 def _ensure_units(conn: Connection, projects: pd.DataFrame) -> dict[str, int]:

@@ -50,11 +50,12 @@ class DimYear(Base):
 
 
 class DimDepartment(Base):
-    """One row per department (主管部门) version: a rename keeps the code and opens a new version."""
+    """One row per department (主管部门) version: a run of budget years in which one name was printed for the
+    code; a rename keeps the code and opens a new version."""
 
     __tablename__ = "dim_department"
     __table_args__ = (
-        UniqueConstraint("code", "name"),
+        UniqueConstraint("code", "name", "valid_from_year"),
         {"comment": "grain: one row per department code x name version"},
     )
 

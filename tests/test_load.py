@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from extract.reader import read_notice
 from load.db import ensure_schema, head_revision, make_engine, masked
-from load.loader import FileMeta, NoticeMeta, load_notice, record_outcome
+from load.loader import FileMeta, NoticeMeta, department_versions, load_notice, record_outcome
 from load.views import CONTRACT_COLUMNS
 from tests.conftest import NOTICES, SEED
 from transform.normalize import normalize
@@ -140,6 +140,64 @@ def test_department_rename_opens_a_new_version(engine, seed_frames):
         names = {r[0] for r in c.execute(sa.text("select distinct department_name from v_projects"))}
         assert names == {"自治区工业和信息化厅"}
         assert c.execute(sa.text("select count(*) from v_projects")).scalar_one() == 12
+
+
+def _as_year(frames, year: int, name: str):
+    out = copy.deepcopy(frames)
+    out.projects["budget_year"] = year
+    out.projects["department_name"] = name
+    out.projects[["period_start_year", "period_end_year"]] = [year, year]
+    return out
+
+
+def _versions(engine) -> list[tuple]:
+    with engine.connect() as c:
+        rows = c.execute(
+            sa.text(
+                "select name, valid_from_year, valid_to_year, is_current from dim_department"
+                " order by valid_from_year, name"
+            )
+        ).all()
+    return [tuple(r) for r in rows]
+
+
+def test_a_name_that_comes_back_is_a_new_version(engine, seed_frames):
+    a, b = "自治区文化厅", "自治区文化和旅游厅"
+    for i, (year, name) in enumerate([(2020, a), (2018, a), (2019, b)]):  # loaded out of order
+        frames = _as_year(seed_frames, year, name)
+        load_notice(engine, _file(f"{year}.pdf", str(i) * 64), _meta(frames, budget_year=year), frames, None)
+    assert _versions(engine) == [(a, 2018, 2018, False), (b, 2019, 2019, False), (a, 2020, None, True)]
+    with engine.connect() as c:
+        printed = c.execute(
+            sa.text(
+                "select f.budget_year, d.name, d.valid_from_year from fact_project_budget f"
+                " join dim_department d on d.department_id = f.department_id group by 1, 2, 3 order by 1"
+            )
+        ).all()
+    # every fact points at the version of the name its own document printed
+    assert [tuple(r) for r in printed] == [(2018, a, 2018), (2019, b, 2019), (2020, a, 2020)]
+
+
+def test_two_names_in_one_year_overlap_and_the_latest_load_is_current(engine, seed_frames):
+    first, second = _as_year(seed_frames, 2019, "甲厅"), _as_year(seed_frames, 2019, "乙厅")
+    second.projects["project_name"] = second.projects["project_name"] + "（二）"  # not a correction of first
+    load_notice(engine, _file("a.pdf", "a" * 64), _meta(first), first, None)
+    load_notice(engine, _file("b.pdf", "b" * 64), _meta(second), second, None)
+    assert _versions(engine) == [("乙厅", 2019, None, True), ("甲厅", 2019, 2019, False)]
+
+
+def test_department_versions_from_printed_years():
+    def runs(printed, **kw):
+        return [(v.name, v.first, v.valid_to) for v in department_versions(printed, **kw)]
+
+    assert runs({(2018, "A"), (2020, "A")}) == [("A", 2018, None)]  # a year without a notice is no break
+    assert runs({(2018, "A"), (2021, "B")}) == [("A", 2018, 2020), ("B", 2021, None)]
+    assert runs({(2018, "A"), (2019, "A"), (2019, "B"), (2020, "B")}) == [
+        ("A", 2018, 2019),
+        ("B", 2019, None),
+    ]
+    assert runs({(2019, "A"), (2019, "B")}, current="A") == [("A", 2019, None), ("B", 2019, 2019)]
+    assert runs({(2019, "A"), (2019, "B")}, latest_names={"B"}, current="A")[1] == ("B", 2019, None)
 
 
 def test_rejected_and_quarantined_files_are_listed(engine, seed_frames):
