@@ -147,23 +147,22 @@ def prepare_file(
     raw = read_guarded(path, max_pages)
     if isinstance(raw, ExtractError):
         return raw
-    prep = Prepared(pages=raw.pages, producer=raw.producer, stages={"extract": round(raw.seconds, 4)})
-    started = time.perf_counter()
+    clock = _Clock()
+    clock.stages["extract"] = round(raw.seconds, 4)
+    prep = Prepared(pages=raw.pages, producer=raw.producer, stages=clock.stages)
     try:
-        prep.frames = normalize(raw)
+        with clock.stage("transform"):
+            prep.frames = normalize(raw)
     except MoneyError as exc:
         prep.rejected = f"unreadable money value: {exc}"
         return prep
-    finally:
-        prep.stages["transform"] = round(time.perf_counter() - started, 4)
     if not prep.frames.projects.empty:
         gate = _gate(docs_dir)
-        prep.checks = gate.run(prep.frames, timings=prep.stages)
+        prep.checks = gate.run(prep.frames, timings=clock.stages)
         if docs_dir and failed_errors(prep.checks):
-            started = time.perf_counter()
-            with _docs_lock(Path(docs_dir)):  # reader processes share one docs site (and its index.html)
+            # reader processes share one docs site (and its index.html)
+            with clock.stage("gate"), _docs_lock(Path(docs_dir)):
                 gate.write_docs(prep.frames, label or Path(path).name, prep.checks)
-            prep.stages["gate"] += round(time.perf_counter() - started, 4)
     return prep
 
 
