@@ -145,10 +145,22 @@ def header_rows(lines: list[dict], size: float) -> list[list[str | None]]:
         if owner is not None:
             values[id(owner)].append(c)
     rows = []
-    for lb in sorted(labels, key=lambda t: (round(t.top), t.x0)):
+    for lb in _reading_order(labels, size):
         parts = sorted(values[id(lb)], key=lambda t: (t.top, t.x0))
         rows.append([lb.text, "\n".join(p.text for p in parts)])
     return rows
+
+
+def _reading_order(labels: list[Token], size: float) -> list[Token]:
+    """Labels row by row, left to right; labels whose middles are level sit in one row, even when one of
+    them wraps onto more lines (it is centred in the row, so it starts higher)."""
+    rows: list[list[Token]] = []
+    for lb in sorted(labels, key=lambda t: t.mid):
+        if rows and lb.mid - rows[-1][0].mid <= 0.5 * size:
+            rows[-1].append(lb)
+        else:
+            rows.append([lb])
+    return [lb for row in rows for lb in sorted(row, key=lambda t: t.x0)]
 
 
 def _label_left_of(cell: Token, labels: list[Token]) -> Token | None:
@@ -365,14 +377,29 @@ class PageWalker:
                     out.append((region[0]["top"], None, rows))
             region = []
 
+        texts: list[dict] = []  # the lines behind out's plain text items, in order
         for i, ln in enumerate(lines):
             if i in skip:
                 continue
             tokens = [t.text for t in tokens_of(ln, size)]
             text = ln["text"].strip()
             if tokens and layout.header_field(tokens[0]) == "name":
+                # lines that end below this one's top belong to its row: a label/value pair beside 项目名称
+                # whose wrapped label is centred in the row starts a little higher
+                row = []
+                while region and region[-1]["bottom"] > ln["top"] + 0.5:
+                    row.insert(0, region.pop())
+                while (
+                    not region
+                    and texts
+                    and out
+                    and out[-1][2] is None
+                    and texts[-1]["bottom"] > ln["top"] + 0.5
+                ):
+                    out.pop()
+                    row.insert(0, texts.pop())
                 flush()
-                mode, self.grid, region = "header", None, [ln]
+                mode, self.grid, region = "header", None, [*row, ln]
             elif layout.is_grid_header(tokens):
                 self.grid, used = grid_header(lines, i, size)
                 region = [r for r in region if not any(r is lines[j] for j in used)]
@@ -384,10 +411,12 @@ class PageWalker:
                 flush()
                 mode, self.grid = None, None
                 out.append((ln["top"], text, None))
+                texts.append(ln)
             elif mode is not None:
                 region.append(ln)
             else:
                 out.append((ln["top"], text, None))
+                texts.append(ln)
         flush()
         if mode != "grid":
             self.grid = None
