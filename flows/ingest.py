@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
-from prefect.futures import wait
+from prefect.futures import as_completed
 from prefect.runtime import flow_run
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -142,9 +142,11 @@ def ingest_notices(
         todo, skipped = skip_known(url, files, run_id)
         logger.info("%d files found, %d unchanged, %d to ingest", len(files), skipped, len(todo))
         job = FileJob(url, run_id, workers, timeout_s, max_pages, output_dir)
-        futures = [ingest_file.submit(f, job) for f in todo]
+        pending = {ingest_file.submit(f, job): f for f in todo}
         total = len(todo)
-        for src, fut in _as_completed(todo, futures):
+        for fut in as_completed(list(pending)):  # as files finish, so progress shows as it happens
+            src = pending.pop(fut)
+            fut.wait()  # sets the future's final state from the task itself, not from the API's record
             state = fut.state
             if state.is_completed():
                 res = fut.result()
@@ -180,15 +182,6 @@ def ingest_notices(
         by_status=dict(counts),
         results=[r.as_row() for r in results],
     )
-
-
-def _as_completed(items, futures):
-    """Pairs of (item, finished future) in completion order."""
-    pending = dict(zip(futures, items, strict=True))
-    while pending:
-        done = wait(list(pending), timeout=None).done
-        for fut in done:
-            yield pending.pop(fut), fut
 
 
 def _publish_artifacts(run_id: int, results: list[FileResult], skipped: int) -> None:
