@@ -288,7 +288,11 @@ class _Cutter:
         continues = any(
             re.match(r"\s*[，。；、：,;:）)]", cells.get(r) or "") for r in ("level3", *value_roles)
         )
-        return levels_continue and (unfinished or continues)
+        # every indicator row carries its short tags (指标性质, 分值/权重); a row without the tags the row above
+        # has is the rest of that row's long cells (三级指标, 指标值) wrapped onto this page
+        tags = [r for r in ("nature", "score") if last.get(r)]
+        untagged = bool(tags) and not any(cells.get(r) for r in tags)
+        return levels_continue and (unfinished or continues or untagged)
 
     def _merge_into_last(self, cells: dict[str, str]) -> None:
         assert self.current is not None
