@@ -419,7 +419,7 @@ def _ensure_departments(conn: Connection, projects: pd.DataFrame) -> dict[tuple[
     for code, new in printed.items():
         rows = conn.execute(select(t).where(t.c.code == code)).mappings().all()
         facts = conn.execute(
-            select(f.c.project_budget_id, f.c.budget_year, t.c.name)
+            select(f.c.project_budget_id, f.c.budget_year, t.c.name, f.c.department_id)
             .join(t, t.c.department_id == f.c.department_id)
             .where(t.c.code == code)
         ).all()
@@ -428,10 +428,13 @@ def _ensure_departments(conn: Connection, projects: pd.DataFrame) -> dict[tuple[
                 x for x in (r["former_names"] or "").split("；") if x
             )
         current = next((r["name"] for r in rows if r["is_current"]), None)
-        versions = department_versions({(y, n) for _, y, n in facts} | new, {n for _, n in new}, current)
+        versions = department_versions({(y, n) for _, y, n, _ in facts} | new, {n for _, n in new}, current)
         version_ids = _save_versions(conn, code, rows, versions, formers)
+        # only facts whose version changed (a split or merged run) are re-pointed
         moved = [
-            {"fid": fid, "did": version_ids[_version_of(versions, name, year)]} for fid, year, name in facts
+            {"fid": fid, "did": did}
+            for fid, year, name, old in facts
+            if (did := version_ids[_version_of(versions, name, year)]) != old
         ]
         if moved:
             conn.execute(
