@@ -133,10 +133,17 @@ def _ingest(
 
 def _unchanged_run(engine, sources: list[str]):
     """When every source file is already in the warehouse with a final status, record the run and return
-    its summary; otherwise (or when the sources cannot be listed here) leave everything to the flow."""
+    its summary; otherwise (or when the sources cannot be listed here) leave everything to the flow.
+
+    Only local sources are checked here: knowing an http source's files means downloading them, which the
+    flow would then do again."""
+    from urllib.parse import urlparse
+
     from flows.pipeline import record_unchanged_run, split_known
     from flows.sources import SourceError, iter_sources
 
+    if any(urlparse(s).scheme.lower() in ("http", "https") for s in sources):
+        return None
     try:
         files = list(iter_sources(sources))
     except SourceError:

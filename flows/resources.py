@@ -1,6 +1,5 @@
-"""Per-process resources of a run, built once and shared by its tasks: database engines, the pool of reader
-processes. No Prefect here: the CLI starts the readers before it
-imports the flow."""
+"""Per-process resources of a run, built once and shared by its tasks: database engines and the pools of
+reader processes. No Prefect here: the CLI starts the readers before it imports the flow."""
 
 from __future__ import annotations
 

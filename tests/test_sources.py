@@ -166,3 +166,16 @@ def test_flow_ingests_an_index_page_then_skips_it_unchanged(server, prefect_harn
         "failed": 1,
     }  # a.pdf, b.pdf, evil.pdf (the seed), flaky.pdf; notpdf.pdf
     assert second.skipped == 4 and second.by_status == {"failed": 1}  # only the failed download is retried
+
+
+def test_cli_precheck_leaves_http_sources_to_the_flow(server, tmp_path):
+    """Knowing an http source's files means downloading them; the flow downloads them, so the CLI's
+    nothing-new check does not (it would double every download of a run with new files)."""
+    from flows.cli import _unchanged_run
+    from load.db import ensure_schema, make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    ensure_schema(engine)
+    assert _unchanged_run(engine, [f"{server}/index.html"]) is None
+    assert _Handler.hits == {}
+    engine.dispose()
