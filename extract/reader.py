@@ -235,7 +235,9 @@ class _Cutter:
             else:
                 self.current.rows.append(RawIndicatorRow(cells=cells, page=block.page))
             first_on_page = False
-        self.last_page = block.page
+        # a block holding only a grid header repeated on a new page leaves the page's first row to come
+        if not first_on_page:
+            self.last_page = block.page
 
     def _merge_header_remainder(self, row: list[str | None]) -> None:
         last = self.header_rows[-1]

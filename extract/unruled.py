@@ -9,9 +9,10 @@ the same rows-of-cells a ruled table gives, so the cutter treats both alike.
 
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from extract import layout
 from transform.levels import is_level_name
@@ -189,14 +190,21 @@ class Grid:
 
     headers: list[str]
     extents: list[tuple[float, float]]
+    continued: bool = False  # this page continues the grid from the page before
+    level_reading: dict[int, str] = field(default_factory=dict)  # level column → "aligned" | "centred"
 
-    def bounds(self, data_lines: list[dict], size: float) -> list[float]:
+    def bounds(self, data_lines: list[dict], size: float) -> tuple[list[float], list[float]]:
+        """The columns' bounds, and those of them that lie in a gutter (no character of the page crosses
+        them, so text on both sides of one is two cells even when it is printed close together)."""
         chars = [c for ln in data_lines for c in ln["chars"] if c["text"].strip()]
-        bounds = [self.extents[0][0] - 4 * size]
+        bounds, gutters = [self.extents[0][0] - 4 * size], []
         for (a0, a1), (b0, b1) in zip(self.extents, self.extents[1:], strict=False):
-            bounds.append(_gutter(chars, (a0 + a1) / 2, (b0 + b1) / 2, a1, b0))
+            x, in_gutter = _gutter(chars, (a0 + a1) / 2, (b0 + b1) / 2, a1, b0)
+            bounds.append(x)
+            if in_gutter:
+                gutters.append(x)
         bounds.append(self.extents[-1][1] + 40 * size)
-        return bounds
+        return bounds, gutters
 
 
 def grid_header(lines: list[dict], index: int, size: float) -> tuple[Grid, set[int]]:
@@ -219,30 +227,36 @@ def grid_header(lines: list[dict], index: int, size: float) -> tuple[Grid, set[i
     return Grid(headers=[compact(h.text) for h in heads], extents=[(h.x0, h.x1) for h in heads]), used
 
 
-def _gutter(chars: list[dict], left: float, right: float, a_end: float, b_start: float) -> float:
+def _gutter(chars: list[dict], left: float, right: float, a_end: float, b_start: float) -> tuple[float, bool]:
     """Where one column ends: just before the next column's text, at the end of the widest text-free
-    interval with text on both sides between the two columns' centres (a column is as wide as its gutter
-    lets it be). Without such an interval, the space between the two header words decides."""
+    interval between the two columns' centres (a column is as wide as its gutter lets it be; short
+    left-aligned texts may end before their column's centre). Without such an interval, or without text
+    between the centres at all, the space between the two header words decides. The flag tells whether the
+    bound lies in a gutter."""
     spans = sorted(
         (max(c["x0"], left), min(c["x1"], right)) for c in chars if c["x1"] > left and c["x0"] < right
     )
-    best, best_w, cursor = None, 0.0, None
+    if not spans:
+        return (a_end + b_start) / 2, False
+    best, best_w, cursor = None, 0.0, left
     for x0, x1 in spans:
-        if cursor is not None and x0 - cursor > best_w:
+        if x0 - cursor > best_w:
             best, best_w = x0 - 0.5, x0 - cursor
-        cursor = x1 if cursor is None else max(cursor, x1)
-    return best if best is not None and best_w >= MIN_GUTTER else (a_end + b_start) / 2
+        cursor = max(cursor, x1)
+    if best is not None and best_w >= MIN_GUTTER:
+        return best, True
+    return (a_end + b_start) / 2, False
 
 
 def grid_rows(grid: Grid, lines: list[dict], size: float) -> list[list[str | None]]:
     """Rows of grid cells (in header column order) from the data lines below a grid header."""
     ncol = len(grid.headers)
     roles = layout.column_roles(grid.headers)
-    bounds = grid.bounds(lines, size)
+    bounds, gutters = grid.bounds(lines, size)
     per_col: list[list[Token]] = [[] for _ in range(ncol)]
     for ln in lines:
         on_line: dict[int, Token] = {}
-        for t in tokens_of(ln, size):
+        for t in _tokens_between(ln, gutters, size):
             col = _column(t, bounds)
             if col is None:
                 continue
@@ -263,6 +277,7 @@ def grid_rows(grid: Grid, lines: list[dict], size: float) -> list[list[str | Non
     anchor = roles.index("level3") if "level3" in roles else 0
     rows: list[list[str | None]] = [[None] * ncol for _ in cells[anchor]]
     spans = [(c.top, c.bottom) for c in cells[anchor]]
+    extents = [[c.top, c.bottom] for c in cells[anchor]]  # of all the row's text
     for r, c in enumerate(cells[anchor]):
         rows[r][anchor] = c.text
     value_cols = [i for i, r in enumerate(roles) if r in ("value", "nature", "direction", "unit")]
@@ -271,16 +286,29 @@ def grid_rows(grid: Grid, lines: list[dict], size: float) -> list[list[str | Non
         if col == anchor or col in level_cols:
             continue
         for c in cells[col]:
-            _put(rows, _nearest_row(c, spans), col, c.text)
+            r = _nearest_row(c, spans)
+            _put(rows, r, col, c.text)
+            if r is not None:
+                extents[r] = [min(extents[r][0], c.top), max(extents[r][1], c.bottom)]
     # the first row, when it has no values, may be the rest of a row split by a page break: it never
     # starts a level group
     starts = list(range(len(rows)))
     if len(rows) > 1 and not any(rows[0][i] for i in value_cols):
         starts = starts[1:]
     for col in level_cols:
-        for c, r in zip(cells[col], _assign_levels(cells[col], spans, starts, size), strict=True):
+        placed = _assign_levels(cells[col], [(a, b) for a, b in extents], starts, size, grid, col)
+        for c, r in zip(cells[col], placed, strict=True):
             _put(rows, r, col, c.text)
     return [[cell or "" for cell in row] for row in rows]
+
+
+def _tokens_between(line: dict, gutters: list[float], size: float) -> list[Token]:
+    """The line's tokens, cut at the column gutters: two cells' texts printed close together (a centred
+    level name beside a left-aligned 三级指标) are two tokens."""
+    pieces: list[list[dict]] = [[] for _ in range(len(gutters) + 1)]
+    for ch in line["chars"]:
+        pieces[bisect.bisect(gutters, (ch["x0"] + ch["x1"]) / 2)].append(ch)
+    return [t for chars in pieces if chars for t in tokens_of({"chars": chars}, size)]
 
 
 def _two_level_names(level: int):
@@ -314,36 +342,81 @@ def _nearest_row(c: Token, spans: list[tuple[float, float]]) -> int | None:
 
 
 def _assign_levels(
-    cells: list[Token], spans: list[tuple[float, float]], starts: list[int], size: float
+    cells: list[Token], rows: list[tuple[float, float]], starts: list[int], size: float, grid: Grid, col: int
 ) -> list[int | None]:
-    """The row each level cell belongs to; rows below it stay blank and take the level from above when
-    rows are normalised. Two readings are tried: a cell printed in the first row of its group (repeated or
-    blank-below cells, or a merged cell with its text at the top), or a merged cell centred on its span of
-    rows; the centred reading must fit the positions clearly better to win (a multi-line cell at the top of
-    its row also sits near the middle of some span). `starts` are the rows a group may
-    begin at (a row without values, the rest of a split row, never does)."""
-    if not starts:
+    """The row each level cell belongs to (the first row of its group); rows below it stay blank and take
+    the level from above when rows are normalised. `rows` are the rows' text extents; `starts` the rows a
+    group may begin at (the rest of a row split by a page break never does).
+
+    Two readings are fitted: each cell printed in the first row of its group (repeated cells, cells blank
+    below the first, merged cells with their text at the top), or each cell centred on a run of rows that
+    partitions the grid (merged cells). The closer fit wins; a near tie goes to the reading this grid's
+    column took on an earlier page, since a document draws all its grids alike."""
+    if not starts or not cells:
         return [None] * len(cells)
-    mids = [(a + b) / 2 for a, b in spans]
-    aligned, misfit_aligned = [], 0.0
+    aligned, misfit_aligned = _aligned_levels(cells, rows, starts)
+    if not grid.continued and aligned[0] != starts[0]:
+        misfit_aligned += 10 * size  # a grid's first row always has its level
+    centred, misfit_centred = _centred_levels(cells, rows, starts, prefix=grid.continued)
+    margin = 0.2 * size
+    if abs(misfit_centred - misfit_aligned) <= margin and col in grid.level_reading:
+        return centred if grid.level_reading[col] == "centred" else aligned
+    reading = "centred" if misfit_centred < misfit_aligned else "aligned"
+    if abs(misfit_centred - misfit_aligned) > margin:
+        grid.level_reading[col] = reading
+    return centred if reading == "centred" else aligned
+
+
+def _aligned_levels(
+    cells: list[Token], rows: list[tuple[float, float]], starts: list[int]
+) -> tuple[list[int | None], float]:
+    """Each cell in the start row whose top or middle it is level with."""
+
+    def misfit(c: Token, r: int) -> float:
+        top, bottom = rows[r]
+        return min(abs((top + bottom) / 2 - c.mid), abs(top - c.top))
+
+    out: list[int | None] = []
+    total = 0.0
     for c in cells:
-        r = min(starts, key=lambda r: min(abs(mids[r] - c.mid), abs(spans[r][0] - c.top)))
-        aligned.append(r)
-        misfit_aligned += min(abs(mids[r] - c.mid), abs(spans[r][0] - c.top))
-    centred: list[int | None] = []
-    misfit_centred, pos = 0.0, 0
-    for c in cells:
-        if pos >= len(starts):
-            centred.append(None)
-            misfit_centred += 10 * size
-            continue
-        first = starts[pos]
-        end = min(range(first, len(spans)), key=lambda e: abs((spans[first][0] + spans[e][1]) / 2 - c.mid))
-        misfit_centred += abs((spans[first][0] + spans[end][1]) / 2 - c.mid)
-        centred.append(first)
-        while pos < len(starts) and starts[pos] <= end:
-            pos += 1
-    return centred if misfit_centred + 0.1 * size < misfit_aligned else aligned
+        r = min(starts, key=lambda r: misfit(c, r))
+        out.append(r)
+        total += misfit(c, r)
+    return out, total
+
+
+def _centred_levels(
+    cells: list[Token], rows: list[tuple[float, float]], starts: list[int], prefix: bool
+) -> tuple[list[int | None], float]:
+    """Cells centred on consecutive runs of rows: the partition of the rows (from the first start row, or
+    from any start row when the page continues a group from the page before) that fits best, found by
+    dynamic programming over (cell, first row of its run)."""
+    n, k, m = len(rows), len(cells), len(starts)
+    if k > m:
+        return [None] * k, float("inf")
+
+    def misfit(i: int, first: int, last: int) -> float:
+        return abs((rows[first][0] + rows[last][1]) / 2 - cells[i].mid)
+
+    inf = float("inf")
+    # best[i][j]: misfit of cells i.. when cell i's run begins at starts[j]; nxt[i][j]: where cell i+1's begins
+    best = [[inf] * m for _ in range(k)]
+    nxt = [[-1] * m for _ in range(k)]
+    for j in range(m):
+        best[k - 1][j] = misfit(k - 1, starts[j], n - 1)
+    for i in range(k - 2, -1, -1):
+        for j in range(m):
+            for j2 in range(j + 1, m):
+                cost = misfit(i, starts[j], starts[j2] - 1) + best[i + 1][j2]
+                if cost < best[i][j]:
+                    best[i][j], nxt[i][j] = cost, j2
+    j = min(range(m), key=lambda j: best[0][j]) if prefix else 0
+    total = best[0][j]
+    out: list[int | None] = []
+    for i in range(k):
+        out.append(starts[j])
+        j = nxt[i][j]
+    return out, total
 
 
 def page_size(chars: list[dict]) -> float:
@@ -366,6 +439,8 @@ class PageWalker:
         """(top, text, rows) items in reading order: rows is None for a plain text line."""
         out: list[tuple[float, str | None, list | None]] = []
         mode = "grid" if self.grid is not None else None
+        if self.grid is not None:
+            self.grid.continued = True
         region: list[dict] = []
         skip: set[int] = set()
 
@@ -401,7 +476,10 @@ class PageWalker:
                 flush()
                 mode, self.grid, region = "header", None, [*row, ln]
             elif layout.is_grid_header(tokens):
+                previous = self.grid if mode == "grid" else None
                 self.grid, used = grid_header(lines, i, size)
+                if previous is not None and previous.headers == self.grid.headers:  # repeated on a new page
+                    self.grid.continued, self.grid.level_reading = previous.continued, previous.level_reading
                 region = [r for r in region if not any(r is lines[j] for j in used)]
                 flush()
                 skip |= used

@@ -104,6 +104,20 @@ LAYOUT_FIXTURES = Path(__file__).parent / "fixtures" / "layouts"
         # a row split by a page break whose remainder (三级指标 and 指标值 text only, no 指标性质 or 分值) looks
         # like a new row with blank level cells (`python -m tests.fixturegen OUT --n 60 --seed 41`, notice 8)
         "ruled_split_row_tags_below",
+        # unruled, 一级指标 merged and centred on its rows: a group of five equal rows has its name level with
+        # the third row, which fits "printed in the first row" just as well; the grid's first row must have
+        # a level, and the partition of rows into centred groups fits best (`… --n 30 --seed 61 --set
+        # ruling=none`, notice 9)
+        "unruled_merged_levels_centred",
+        # LibreOffice centres 服务对象满意度 in a narrow 二级指标 column right up against the 三级指标 text; the
+        # two are cut apart at the gutter between the columns, not read as one token (same corpus, notice 18)
+        "unruled_columns_close_together",
+        # a row split by a page break on which the grid header is printed again: the header is not the
+        # page's first row, the remainder below it is (same corpus, notice 19)
+        "unruled_split_row_repeated_header",
+        # short left-aligned 三级指标 texts that end before their column's centre, and centred values: the
+        # gutter runs from the column's centre to the values, not inside '2019 年 8 月' (same corpus, notice 15)
+        "unruled_short_texts_left_of_centre",
     ],
 )
 def test_notices_that_once_were_misread(name):
