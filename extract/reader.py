@@ -166,7 +166,7 @@ def _blocks(pdf: pdfplumber.PDF) -> Iterator[_Block]:
                 for top, text, rows in walker.blocks(lines, size):
                     yield _Block(page.page_number, top, text=text, rows=rows)
                 continue
-            walker.grid = None
+            walker.reset()
             boxes = [t.bbox for t in tables]
             items: list[_Block] = [_Block(page.page_number, t.bbox[1], rows=t.extract()) for t in tables]
             for line in lines:
@@ -219,8 +219,18 @@ class _Cutter:
             if self.roles is None:
                 if layout.is_grid_header(row):
                     self._grid_header(row)
-                elif first_on_page and self.header_rows and not any(layout.header_field(c) for c in row):
+                elif first_on_page and self._is_header_remainder(row):
                     self._merge_header_remainder(row)  # a header row split by the page break
+                elif (
+                    first_on_page
+                    and self.header_rows
+                    and len(row) != len(self.header_rows[-1])
+                    and not any(layout.header_field(c) for c in row)
+                ):
+                    # the table is cut into other columns on this page: pair the value row with the labels
+                    # above it by their cells, merged (None) cells left out of both
+                    self.header_rows[-1] = [c for c in self.header_rows[-1] if c is not None]
+                    self.header_rows.append([c for c in row if c is not None])
                 else:
                     self.header_rows.append(row)
                 first_on_page = False
@@ -238,6 +248,17 @@ class _Cutter:
         # a block holding only a grid header repeated on a new page leaves the page's first row to come
         if not first_on_page:
             self.last_page = block.page
+
+    def _is_header_remainder(self, row: list[str | None]) -> bool:
+        """A first row on a new page without labels finishes the header row above, unless that row holds
+        labels only (项目总金额 | 其中：财政拨款 | 其他资金): then it is their value row, printed below them."""
+        if not self.header_rows or any(layout.header_field(c) for c in row):
+            return False
+        last = self.header_rows[-1]
+        labels_only = all(layout.header_field(c) for c in last[1:] if c)
+        return not labels_only or all(
+            layout.header_field(f"{last[i] or ''}{cell}") for i, cell in enumerate(row[: len(last)]) if cell
+        )
 
     def _merge_header_remainder(self, row: list[str | None]) -> None:
         last = self.header_rows[-1]
@@ -290,9 +311,15 @@ class _Cutter:
         continues = any(
             re.match(r"\s*[，。；、：,;:）)]", cells.get(r) or "") for r in ("level3", *value_roles)
         )
-        # every indicator row carries its short tags (指标性质, 分值/权重); a row without the tags the row above
-        # has is the rest of that row's long cells (三级指标, 指标值) wrapped onto this page
+        # every indicator row carries its short tags (指标性质, 分值/权重), and some grids print a cell on every
+        # row (二级指标 repeated, a 备注 for each); a row without the tags the row above has, or blank where
+        # every row so far had text, is the rest of that row's long cells (三级指标, 指标值) on this page
         tags = [r for r in ("nature", "score") if last.get(r)]
+        rows = self.current.rows
+        if len(rows) >= 3:
+            tags += [
+                r for r in rows[0].cells if r not in ("level3", "value") and all(x.cells.get(r) for x in rows)
+            ]
         untagged = bool(tags) and not any(cells.get(r) for r in tags)
         return levels_continue and (unfinished or continues or untagged)
 

@@ -23,6 +23,7 @@ TOKEN_GAP = 0.6  # a horizontal gap wider than this separates two cells' text
 LABEL_GAP = 0.3  # … and one wider than this does when the text before it is a header label
 CELL_LINE_GAP = 1.42  # lines of one cell are closer (top to top) than this
 MIN_GUTTER = 2.0  # points: a narrower text-free interval is no column gutter
+ALIGNED_EDGE = 3  # lines starting at one x make a column's left edge
 
 
 @dataclass
@@ -132,20 +133,29 @@ def header_rows(lines: list[dict], size: float) -> list[list[str | None]]:
     def is_label(t: Token) -> bool:
         return layout.header_field(t.text) is not None
 
-    def keep_apart(up: Token, low: Token) -> bool:  # a label's cell holds the label only
+    def keep_apart(up: Token, low: Token) -> bool:
+        """A label's cell holds the label only; but a generic word such as 资金 left-aligned under a value
+        is the value's last line (项目名称 学生资助补助⏎资金), not the 项目资金 label."""
         joined = Token(up.text + low.text, up.x0, up.x1, up.top, low.bottom)
-        return (is_label(up) or is_label(low)) and not is_label(joined)
+        if is_label(joined) or not (is_label(up) or is_label(low)):
+            return False
+        wrapped = not is_label(up) and layout.header_field(low.text) == "_group" and abs(up.x0 - low.x0) < 1
+        return not wrapped
 
     cells = stack_cells(tokens, size, keep_apart=keep_apart)
     labels = [c for c in cells if layout.header_field(c.text) not in (None, "_group")]
     values: dict[int, list[Token]] = {id(lb): [] for lb in labels}
+    first_label = min((lb.top for lb in labels), default=float("inf"))
+    rest: list[Token] = []  # text above every label: a value cut by the page break goes on here
     for c in cells:
         if layout.header_field(c.text) is not None:
             continue
         owner = _label_left_of(c, labels) or _label_above(c, labels)
         if owner is not None:
             values[id(owner)].append(c)
-    rows = []
+        elif c.bottom <= first_label:
+            rest.append(c)
+    rows: list[list[str | None]] = [["", "\n".join(c.text for c in rest)]] if rest else []
     for lb in _reading_order(labels, size):
         parts = sorted(values[id(lb)], key=lambda t: (t.top, t.x0))
         rows.append([lb.text, "\n".join(p.text for p in parts)])
@@ -228,24 +238,31 @@ def grid_header(lines: list[dict], index: int, size: float) -> tuple[Grid, set[i
 
 
 def _gutter(chars: list[dict], left: float, right: float, a_end: float, b_start: float) -> tuple[float, bool]:
-    """Where one column ends: just before the next column's text, at the end of the widest text-free
-    interval between the two columns' centres (a column is as wide as its gutter lets it be; short
-    left-aligned texts may end before their column's centre). Without such an interval, or without text
-    between the centres at all, the space between the two header words decides. The flag tells whether the
-    bound lies in a gutter."""
+    """Where one column ends: just before the next column's text, at the end of a text-free interval
+    between the two columns' centres (a column is as wide as its gutter lets it be; short left-aligned
+    texts may end before their column's centre). Of several such intervals, one that ends at a left edge
+    shared by several lines (a left-aligned column) wins, else the widest: a space inside one long centred
+    value is a text-free interval too. Without any, or without text between the centres at all, the space
+    between the two header words decides. The flag tells whether the bound is such a shared left edge:
+    only there are texts printed close together cut apart."""
     spans = sorted(
         (max(c["x0"], left), min(c["x1"], right)) for c in chars if c["x1"] > left and c["x0"] < right
     )
-    if not spans:
-        return (a_end + b_start) / 2, False
-    best, best_w, cursor = None, 0.0, left
+    intervals, cursor = [], left
     for x0, x1 in spans:
-        if x0 - cursor > best_w:
-            best, best_w = x0 - 0.5, x0 - cursor
+        if x0 - cursor >= MIN_GUTTER:
+            intervals.append((cursor, x0))
         cursor = max(cursor, x1)
-    if best is not None and best_w >= MIN_GUTTER:
-        return best, True
-    return (a_end + b_start) / 2, False
+    if not intervals:
+        return (a_end + b_start) / 2, False
+    starts = [c["x0"] for c in chars]
+
+    def edge(end: float) -> int:
+        return sum(1 for x in starts if abs(x - end) <= 1)
+
+    aligned = [iv for iv in intervals if edge(iv[1]) >= ALIGNED_EDGE]
+    best = max(aligned or intervals, key=lambda iv: iv[1] - iv[0])
+    return best[1] - 0.5, bool(aligned)
 
 
 def grid_rows(grid: Grid, lines: list[dict], size: float) -> list[list[str | None]]:
@@ -275,29 +292,49 @@ def grid_rows(grid: Grid, lines: list[dict], size: float) -> list[list[str | Non
         for i, col in enumerate(per_col)
     ]
     anchor = roles.index("level3") if "level3" in roles else 0
-    rows: list[list[str | None]] = [[None] * ncol for _ in cells[anchor]]
-    spans = [(c.top, c.bottom) for c in cells[anchor]]
-    extents = [[c.top, c.bottom] for c in cells[anchor]]  # of all the row's text
-    for r, c in enumerate(cells[anchor]):
-        rows[r][anchor] = c.text
     value_cols = [i for i, r in enumerate(roles) if r in ("value", "nature", "direction", "unit")]
     level_cols = [i for i, r in enumerate(roles) if r in ("level1", "level2")]
+    rows: list[list[str | None]] = [[None] * ncol for _ in cells[anchor]]
+    spans = [(c.top, c.bottom) for c in cells[anchor]]
+    for r, c in enumerate(cells[anchor]):
+        rows[r][anchor] = c.text
+    # on a continuation page, cells wholly above the first 三级指标 are the rest of a row split by the page
+    # break whose 三级指标 ended on the page before (only its 指标值 goes on): a row of their own
+    head = [
+        (col, c)
+        for col in range(ncol)
+        if col != anchor and col not in level_cols
+        for c in cells[col]
+        if grid.continued and spans and c.bottom <= spans[0][0] + 0.5
+    ]
+    if head:
+        rows.insert(0, [None] * ncol)
+        spans.insert(0, (min(c.top for _, c in head), max(c.bottom for _, c in head)))
+        for col, c in head:
+            _put(rows, 0, col, c.text)
+    extents = [list(span) for span in spans]  # of all the row's text
     for col in range(ncol):
         if col == anchor or col in level_cols:
             continue
         for c in cells[col]:
+            if any(c is h for _, h in head):
+                continue
             r = _nearest_row(c, spans)
             _put(rows, r, col, c.text)
             if r is not None:
                 extents[r] = [min(extents[r][0], c.top), max(extents[r][1], c.bottom)]
     # the first row, when it has no values, may be the rest of a row split by a page break: it never
-    # starts a level group
+    # starts a level group, and level text beside it is the tail of the level name above the break
     starts = list(range(len(rows)))
-    if len(rows) > 1 and not any(rows[0][i] for i in value_cols):
+    if len(rows) > 1 and not (rows[0][anchor] and any(rows[0][i] for i in value_cols)):
         starts = starts[1:]
     for col in level_cols:
-        placed = _assign_levels(cells[col], [(a, b) for a, b in extents], starts, size, grid, col)
-        for c, r in zip(cells[col], placed, strict=True):
+        tails = [c for c in cells[col] if starts and starts[0] > 0 and c.bottom <= extents[starts[0]][0]]
+        for c in tails:
+            _put(rows, 0, col, c.text)
+        groups = [c for c in cells[col] if c not in tails]
+        placed = _assign_levels(groups, [(a, b) for a, b in extents], starts, size, grid, col)
+        for c, r in zip(groups, placed, strict=True):
             _put(rows, r, col, c.text)
     return [[cell or "" for cell in row] for row in rows]
 
@@ -312,10 +349,11 @@ def _tokens_between(line: dict, gutters: list[float], size: float) -> list[Token
 
 
 def _two_level_names(level: int):
-    """Two level names one above the other are two cells, however close the lines."""
+    """A level name below other text is a cell of its own, however close the lines, unless the two
+    spell one name (服务对象满意度 ⏎ 指标)."""
 
     def keep_apart(upper: Token, lower: Token) -> bool:
-        return is_level_name(upper.text, level) and is_level_name(lower.text, level)
+        return is_level_name(lower.text, level) and not is_level_name(upper.text + lower.text, level)
 
     return keep_apart
 
@@ -428,17 +466,31 @@ def _starts_attachment(text: str) -> bool:
     return bool(layout.ANNEX.match(text)) or layout.is_table_title(text)
 
 
+def _stacks_onto(upper: dict, lower: dict, size: float) -> bool:
+    """The upper line is the first line of cells that go on in the lower one (a value of three lines
+    centred beside a one-line label starts a line above the label)."""
+    if lower["top"] - upper["top"] > CELL_LINE_GAP * size:
+        return False
+    below = [t for t in tokens_of(lower, size) if layout.header_field(t.text) is None]
+    return all(any(_overlap(u.x0, u.x1, t.x0, t.x1) > 0 for t in below) for u in tokens_of(upper, size))
+
+
 class PageWalker:
     """Turns the text lines of pages without ruled tables into text blocks and table blocks, keeping the
     grid's columns from one page to the next (a grid continues without its header)."""
 
     def __init__(self) -> None:
         self.grid: Grid | None = None
+        self.mode: str | None = None  # "header" or "grid" while a project's table runs on to the next page
+
+    def reset(self) -> None:
+        """A page with ruled tables came between: nothing continues from before it."""
+        self.grid, self.mode = None, None
 
     def blocks(self, lines: list[dict], size: float) -> list[tuple[float, str | None, list | None]]:
         """(top, text, rows) items in reading order: rows is None for a plain text line."""
         out: list[tuple[float, str | None, list | None]] = []
-        mode = "grid" if self.grid is not None else None
+        mode = self.mode
         if self.grid is not None:
             self.grid.continued = True
         region: list[dict] = []
@@ -469,7 +521,11 @@ class PageWalker:
                     and texts
                     and out
                     and out[-1][2] is None
-                    and texts[-1]["bottom"] > ln["top"] + 0.5
+                    and not _starts_attachment(texts[-1]["text"])
+                    and (
+                        texts[-1]["bottom"] > ln["top"] + 0.5
+                        or _stacks_onto(texts[-1], row[0] if row else ln, size)
+                    )
                 ):
                     out.pop()
                     row.insert(0, texts.pop())
@@ -496,6 +552,7 @@ class PageWalker:
                 out.append((ln["top"], text, None))
                 texts.append(ln)
         flush()
+        self.mode = mode  # a header block or grid cut by the page break goes on at the next page's top
         if mode != "grid":
             self.grid = None
         return out
