@@ -81,6 +81,10 @@ GRID_ROLES: dict[str, str] = {
     "序号": "seq",
 }
 
+# In a level cell of the rows read from a page: this row's level is the first one printed below it (a merged
+# cell whose text is printed on the next page). The cutter resolves it; it never leaves extract/.
+LEVEL_BELOW = "\u2193"
+
 _LABEL_NOISE = re.compile(r"^其中[:：]?|[(（]万元[)）]$|[(（]万元[)）]|[:：]$")
 ANNEX = re.compile(r"^\s*附\s*[件加表]\s*(\d+)?\s*[:：]?\s*$")
 TABLE_TITLE = re.compile(r"(\d{4})\s*年.*?绩效目标.*表")

@@ -244,6 +244,7 @@ class _Cutter:
                 self._merge_into_last(cells)
             else:
                 self.current.rows.append(RawIndicatorRow(cells=cells, page=block.page))
+            self._levels_from_below()
             first_on_page = False
         # a block holding only a grid header repeated on a new page leaves the page's first row to come
         if not first_on_page:
@@ -311,17 +312,35 @@ class _Cutter:
         continues = any(
             re.match(r"\s*[，。；、：,;:）)]", cells.get(r) or "") for r in ("level3", *value_roles)
         )
-        # every indicator row carries its short tags (指标性质, 分值/权重), and some grids print a cell on every
-        # row (二级指标 repeated, a 备注 for each); a row without the tags the row above has, or blank where
-        # every row so far had text, is the rest of that row's long cells (三级指标, 指标值) on this page
+        # every indicator row carries its short tags (指标性质, 分值/权重), and some grids fill another column on
+        # every row (a 指标解释 for each, or level names repeated row after row); a row without the tags the row
+        # above has, or blank where every row so far had text, is the rest of that row's long cells (三级指标,
+        # 指标值) on this page. A level column counts only once a name was seen repeated: a merged group goes
+        # on blank at the top of a page.
         tags = [r for r in ("nature", "score") if last.get(r)]
         rows = self.current.rows
         if len(rows) >= 3:
-            tags += [
-                r for r in rows[0].cells if r not in ("level3", "value") and all(x.cells.get(r) for x in rows)
-            ]
+            tags += [r for r in rows[0].cells if r not in ("level3", "value") and _on_every_row(rows, r)]
         untagged = bool(tags) and not any(cells.get(r) for r in tags)
         return levels_continue and (unfinished or continues or untagged)
+
+    def _levels_from_below(self, final: bool = False) -> None:
+        """Rows marked LEVEL_BELOW take the level of the next row that prints one (blank if none does)."""
+        assert self.current is not None
+        rows = self.current.rows
+        for role in ("level1", "level2"):
+            if final:
+                for row in rows:
+                    if row.cells.get(role) == layout.LEVEL_BELOW:
+                        row.cells[role] = ""
+                continue
+            text = rows[-1].cells.get(role)
+            if not text or text == layout.LEVEL_BELOW:
+                continue
+            for row in reversed(rows[:-1]):
+                if row.cells.get(role) != layout.LEVEL_BELOW:
+                    break
+                row.cells[role] = text
 
     def _merge_into_last(self, cells: dict[str, str]) -> None:
         assert self.current is not None
@@ -333,6 +352,8 @@ class _Cutter:
     def _finish(self) -> None:
         if self.current is None:
             return
+        if self.current.rows:
+            self._levels_from_below(final=True)
         project, self.current = self.current, None
         project.header = layout.read_header_rows(self.header_rows)
         if self.roles is not None:
@@ -341,6 +362,13 @@ class _Cutter:
             # it looks like a target table's header, yet no grid header followed: do not guess
             raise UnreadableGrid(f"project table on page {project.page} has no indicator grid header")
         # otherwise a table that merely has a 项目名称 column (budget statements): not a target table
+
+
+def _on_every_row(rows: list[RawIndicatorRow], role: str) -> bool:
+    texts = [row.cells.get(role) for row in rows]
+    if not all(texts):
+        return False
+    return role not in ("level1", "level2") or any(a == b for a, b in zip(texts, texts[1:], strict=False))
 
 
 def _is_level_tail(head: str | None, tail: str, level: int) -> bool:

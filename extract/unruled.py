@@ -23,7 +23,8 @@ TOKEN_GAP = 0.6  # a horizontal gap wider than this separates two cells' text
 LABEL_GAP = 0.3  # … and one wider than this does when the text before it is a header label
 CELL_LINE_GAP = 1.42  # lines of one cell are closer (top to top) than this
 MIN_GUTTER = 2.0  # points: a narrower text-free interval is no column gutter
-ALIGNED_EDGE = 3  # lines starting at one x make a column's left edge
+SUFFIX_MISFIT = 0.5  # what leaving the page's last rows to a cell on the next page costs, in character sizes
+ALIGNED_EDGE = 2  # lines starting at one x make a column's left edge (a text and one more)
 
 
 @dataclass
@@ -201,7 +202,8 @@ class Grid:
     headers: list[str]
     extents: list[tuple[float, float]]
     continued: bool = False  # this page continues the grid from the page before
-    level_reading: dict[int, str] = field(default_factory=dict)  # level column → "aligned" | "centred"
+    # level role → "aligned" | "centred", as first told apart in this document (shared by all its grids)
+    level_reading: dict[str, str] = field(default_factory=dict)
 
     def bounds(self, data_lines: list[dict], size: float) -> tuple[list[float], list[float]]:
         """The columns' bounds, and those of them that lie in a gutter (no character of the page crosses
@@ -265,8 +267,9 @@ def _gutter(chars: list[dict], left: float, right: float, a_end: float, b_start:
     return best[1] - 0.5, bool(aligned)
 
 
-def grid_rows(grid: Grid, lines: list[dict], size: float) -> list[list[str | None]]:
-    """Rows of grid cells (in header column order) from the data lines below a grid header."""
+def grid_rows(grid: Grid, lines: list[dict], size: float, open_end: bool = False) -> list[list[str | None]]:
+    """Rows of grid cells (in header column order) from the data lines below a grid header. `open_end`: the
+    lines run to the foot of the page, and the grid may go on at the next page's top."""
     ncol = len(grid.headers)
     roles = layout.column_roles(grid.headers)
     bounds, gutters = grid.bounds(lines, size)
@@ -328,15 +331,34 @@ def grid_rows(grid: Grid, lines: list[dict], size: float) -> list[list[str | Non
     starts = list(range(len(rows)))
     if len(rows) > 1 and not (rows[0][anchor] and any(rows[0][i] for i in value_cols)):
         starts = starts[1:]
-    for col in level_cols:
+    breaks: list[int] = []  # rows that begin a new 一级指标 group: no 二级指标 group runs across one
+    for col in sorted(level_cols, key=lambda i: roles[i]):
         tails = [c for c in cells[col] if starts and starts[0] > 0 and c.bottom <= extents[starts[0]][0]]
         for c in tails:
             _put(rows, 0, col, c.text)
         groups = [c for c in cells[col] if c not in tails]
-        placed = _assign_levels(groups, [(a, b) for a, b in extents], starts, size, grid, col)
+        within = breaks if roles[col] == "level2" else []
+        placed, below = _assign_levels(
+            groups, [(a, b) for a, b in extents], starts, size, grid, roles[col], within, open_end
+        )
         for c, r in zip(groups, placed, strict=True):
             _put(rows, r, col, c.text)
+        for r in below:
+            rows[r][col] = layout.LEVEL_BELOW
+        if roles[col] == "level1":
+            breaks = _group_breaks([row[col] for row in rows])
     return [[cell or "" for cell in row] for row in rows]
+
+
+def _group_breaks(texts: list[str | None]) -> list[int]:
+    """Rows whose level name differs from the last one above (a name repeated row after row is one group)."""
+    out, last = [], None
+    for r, text in enumerate(texts):
+        if text:
+            if last is not None and compact(text) != last:
+                out.append(r)
+            last = compact(text)
+    return out
 
 
 def _tokens_between(line: dict, gutters: list[float], size: float) -> list[Token]:
@@ -380,29 +402,40 @@ def _nearest_row(c: Token, spans: list[tuple[float, float]]) -> int | None:
 
 
 def _assign_levels(
-    cells: list[Token], rows: list[tuple[float, float]], starts: list[int], size: float, grid: Grid, col: int
-) -> list[int | None]:
+    cells: list[Token],
+    rows: list[tuple[float, float]],
+    starts: list[int],
+    size: float,
+    grid: Grid,
+    role: str,
+    breaks: list[int],
+    open_end: bool,
+) -> tuple[list[int | None], list[int]]:
     """The row each level cell belongs to (the first row of its group); rows below it stay blank and take
     the level from above when rows are normalised. `rows` are the rows' text extents; `starts` the rows a
-    group may begin at (the rest of a row split by a page break never does).
+    group may begin at (the rest of a row split by a page break never does). Also returns the last rows of
+    the page when they fit best as a group whose merged cell prints its text on the next page (it is too
+    short here for the text): they take the level printed first on that page.
 
     Two readings are fitted: each cell printed in the first row of its group (repeated cells, cells blank
     below the first, merged cells with their text at the top), or each cell centred on a run of rows that
-    partitions the grid (merged cells). The closer fit wins; a near tie goes to the reading this grid's
-    column took on an earlier page, since a document draws all its grids alike."""
+    partitions the grid (merged cells). The closer fit wins. A near tie (groups of one row, or an odd run
+    centred on its middle row) goes to the reading the document's grids took where the two differed, since a
+    document draws all its grids alike, else to the first-row reading."""
     if not starts or not cells:
-        return [None] * len(cells)
+        return [None] * len(cells), []
     aligned, misfit_aligned = _aligned_levels(cells, rows, starts)
     if not grid.continued and aligned[0] != starts[0]:
         misfit_aligned += 10 * size  # a grid's first row always has its level
-    centred, misfit_centred = _centred_levels(cells, rows, starts, prefix=grid.continued)
+    suffix = SUFFIX_MISFIT * size if open_end else None
+    centred, misfit_centred, below = _centred_levels(cells, rows, starts, breaks, grid.continued, suffix)
     margin = 0.2 * size
-    if abs(misfit_centred - misfit_aligned) <= margin and col in grid.level_reading:
-        return centred if grid.level_reading[col] == "centred" else aligned
-    reading = "centred" if misfit_centred < misfit_aligned else "aligned"
-    if abs(misfit_centred - misfit_aligned) > margin:
-        grid.level_reading[col] = reading
-    return centred if reading == "centred" else aligned
+    if abs(misfit_centred - misfit_aligned) <= margin:
+        reading = grid.level_reading.get(role, "aligned")
+    else:
+        reading = "centred" if misfit_centred < misfit_aligned else "aligned"
+        grid.level_reading[role] = reading
+    return (centred, below) if reading == "centred" else (aligned, [])
 
 
 def _aligned_levels(
@@ -424,27 +457,44 @@ def _aligned_levels(
 
 
 def _centred_levels(
-    cells: list[Token], rows: list[tuple[float, float]], starts: list[int], prefix: bool
-) -> tuple[list[int | None], float]:
+    cells: list[Token],
+    rows: list[tuple[float, float]],
+    starts: list[int],
+    breaks: list[int],
+    prefix: bool,
+    suffix: float | None,
+) -> tuple[list[int | None], float, list[int]]:
     """Cells centred on consecutive runs of rows: the partition of the rows (from the first start row, or
     from any start row when the page continues a group from the page before) that fits best, found by
-    dynamic programming over (cell, first row of its run)."""
+    dynamic programming over (cell, first row of its run). No run crosses one of the `breaks`. With a
+    `suffix` misfit, the last run may stop short of the page's last row at that cost; the rows after it are
+    returned as the group whose text is on the next page."""
     n, k, m = len(rows), len(cells), len(starts)
-    if k > m:
-        return [None] * k, float("inf")
+    if k == 0 or k > m:
+        return [None] * k, 0.0 if k == 0 else float("inf"), []
 
     def misfit(i: int, first: int, last: int) -> float:
         return abs((rows[first][0] + rows[last][1]) / 2 - cells[i].mid)
+
+    def last_row(first: int) -> int:  # the furthest a run that begins at `first` may reach
+        return min([b - 1 for b in breaks if b > first], default=n - 1)
 
     inf = float("inf")
     # best[i][j]: misfit of cells i.. when cell i's run begins at starts[j]; nxt[i][j]: where cell i+1's begins
     best = [[inf] * m for _ in range(k)]
     nxt = [[-1] * m for _ in range(k)]
+    last_end = [last_row(starts[j]) for j in range(m)]  # where the last cell's run ends, by its start
     for j in range(m):
-        best[k - 1][j] = misfit(k - 1, starts[j], n - 1)
+        best[k - 1][j] = misfit(k - 1, starts[j], last_end[j])
+        if suffix is not None and last_end[j] == n - 1:
+            for e in range(starts[j], n - 1):
+                if misfit(k - 1, starts[j], e) + suffix < best[k - 1][j]:
+                    best[k - 1][j], last_end[j] = misfit(k - 1, starts[j], e) + suffix, e
     for i in range(k - 2, -1, -1):
         for j in range(m):
             for j2 in range(j + 1, m):
+                if starts[j2] - 1 > last_row(starts[j]):
+                    break
                 cost = misfit(i, starts[j], starts[j2] - 1) + best[i + 1][j2]
                 if cost < best[i][j]:
                     best[i][j], nxt[i][j] = cost, j2
@@ -453,8 +503,10 @@ def _centred_levels(
     out: list[int | None] = []
     for i in range(k):
         out.append(starts[j])
+        if i == k - 1:
+            return out, total, list(range(last_end[j] + 1, n)) if last_end[j] < last_row(starts[j]) else []
         j = nxt[i][j]
-    return out, total
+    return out, total, []
 
 
 def page_size(chars: list[dict]) -> float:
@@ -482,6 +534,7 @@ class PageWalker:
     def __init__(self) -> None:
         self.grid: Grid | None = None
         self.mode: str | None = None  # "header" or "grid" while a project's table runs on to the next page
+        self.level_reading: dict[str, str] = {}  # see Grid.level_reading
 
     def reset(self) -> None:
         """A page with ruled tables came between: nothing continues from before it."""
@@ -496,10 +549,13 @@ class PageWalker:
         region: list[dict] = []
         skip: set[int] = set()
 
-        def flush() -> None:
+        def flush(open_end: bool = False) -> None:
             nonlocal region
             if region:
-                rows = header_rows(region, size) if mode == "header" else grid_rows(self.grid, region, size)
+                if mode == "header":
+                    rows = header_rows(region, size)
+                else:
+                    rows = grid_rows(self.grid, region, size, open_end)
                 if rows:
                     out.append((region[0]["top"], None, rows))
             region = []
@@ -534,8 +590,9 @@ class PageWalker:
             elif layout.is_grid_header(tokens):
                 previous = self.grid if mode == "grid" else None
                 self.grid, used = grid_header(lines, i, size)
+                self.grid.level_reading = self.level_reading
                 if previous is not None and previous.headers == self.grid.headers:  # repeated on a new page
-                    self.grid.continued, self.grid.level_reading = previous.continued, previous.level_reading
+                    self.grid.continued = previous.continued
                 region = [r for r in region if not any(r is lines[j] for j in used)]
                 flush()
                 skip |= used
@@ -551,7 +608,7 @@ class PageWalker:
             else:
                 out.append((ln["top"], text, None))
                 texts.append(ln)
-        flush()
+        flush(open_end=True)
         self.mode = mode  # a header block or grid cut by the page break goes on at the next page's top
         if mode != "grid":
             self.grid = None

@@ -131,6 +131,25 @@ LAYOUT_FIXTURES = Path(__file__).parent / "fixtures" / "layouts"
         "unruled_split_row_value_only",
         # the 绩效目标 paragraph's last line opens the next page (same corpus, notice 1)
         "unruled_goal_continued_on_next_page",
+        # 二级指标 printed in the first row of each group; in the second grid a run of three rows centred on
+        # its middle one fits as well: the reading the document's first grid took decides (seed 3, ruling
+        # none, level cells blank below, notice 3)
+        "unruled_tie_takes_the_documents_reading",
+        # a merged 二级指标 group whose single-row groups look repeated goes on blank at the next page's top:
+        # that first row is a row of its own, not the rest of a split one (seed 4, ruling none, forced page
+        # breaks, notice 2)
+        "unruled_merged_group_goes_on_blank_at_page_top",
+        # the last 一级指标 group on a page has its merged 二级指标's text on the next page: no 二级指标 run
+        # crosses the 一级指标 boundary, and the group takes the 二级指标 printed below it
+        # (`… --n 30 --seed 21 --set ruling=none`, notice 20)
+        "unruled_level2_text_on_next_page",
+        # the last rows of a page belong to a merged 一级指标 whose text is printed on the next page (the
+        # part on this page is too short for it): they take the first level printed there (`… --n 60
+        # --seed 71`, notice 45)
+        "unruled_level1_text_on_next_page",
+        # LibreOffice prints 参照上年度标准 (备注) right after the 指标值 line '…可推广的经验': two cells, cut at
+        # the left edge the 备注 texts share (`… --n 30 --seed 81 --set ruling=none`, notice 4)
+        "unruled_note_printed_close_to_value",
     ],
 )
 def test_notices_that_once_were_misread(name):

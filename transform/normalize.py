@@ -218,12 +218,29 @@ def _join_broken_level_names(cells: list[dict[str, str]]) -> list[dict[str, str]
     return cells
 
 
+def _level2_from_below(cells: list[dict[str, str]]) -> list[dict[str, str]]:
+    """A 一级指标 group whose first row has no 二级指标 takes the first one printed below it in the group: a
+    merged 二级指标 cell cut by a page break may print its text on the next page only."""
+    cells = [dict(c) for c in cells]
+    prev_l1 = ""
+    for i, c in enumerate(cells):
+        l1 = strip_star(compact(c.get("level1")))[0]
+        if l1 and l1 != prev_l1 and not compact(c.get("level2")):
+            for below in cells[i + 1 :]:
+                if strip_star(compact(below.get("level1")))[0] not in ("", l1):
+                    break
+                if compact(below.get("level2")):
+                    c["level2"] = below["level2"]
+                    break
+        prev_l1 = l1 or prev_l1
+    return cells
+
+
 def _indicator_rows(seq: int, rp: RawProject) -> list[dict]:
     rows = []
     prev_l1 = prev_l2 = ""
-    for n, (raw_row, c) in enumerate(
-        zip(rp.rows, _join_broken_level_names([r.cells for r in rp.rows]), strict=True), start=1
-    ):
+    cells = _level2_from_below(_join_broken_level_names([r.cells for r in rp.rows]))
+    for n, (raw_row, c) in enumerate(zip(rp.rows, cells, strict=True), start=1):
         l1_text, l2_text = compact(c.get("level1")), compact(c.get("level2"))
         # merged or blank-below level cells continue the group above
         if not l1_text:
