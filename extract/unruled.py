@@ -24,7 +24,8 @@ LABEL_GAP = 0.3  # … and one wider than this does when the text before it is a
 CELL_LINE_GAP = 1.42  # lines of one cell are closer (top to top) than this
 MIN_GUTTER = 2.0  # points: a narrower text-free interval is no column gutter
 SUFFIX_MISFIT = 0.5  # what leaving the page's last rows to a cell on the next page costs, in character sizes
-ALIGNED_EDGE = 2  # lines starting at one x make a column's left edge (a text and one more)
+ALIGNED_EDGE = 2  # lines starting at one x make a column's left edge (a text and one more) …
+EDGE_SHARE = 0.6  # … when they are most of the lines with text up to the column's centre
 
 
 @dataclass
@@ -209,9 +210,10 @@ class Grid:
         """The columns' bounds, and those of them that lie in a gutter (no character of the page crosses
         them, so text on both sides of one is two cells even when it is printed close together)."""
         chars = [c for ln in data_lines for c in ln["chars"] if c["text"].strip()]
+        runs = _run_starts(data_lines)
         bounds, gutters = [self.extents[0][0] - 4 * size], []
         for (a0, a1), (b0, b1) in zip(self.extents, self.extents[1:], strict=False):
-            x, in_gutter = _gutter(chars, (a0 + a1) / 2, (b0 + b1) / 2, a1, b0)
+            x, in_gutter = _gutter(chars, runs, (a0 + a1) / 2, (b0 + b1) / 2, a1, b0)
             bounds.append(x)
             if in_gutter:
                 gutters.append(x)
@@ -239,14 +241,31 @@ def grid_header(lines: list[dict], index: int, size: float) -> tuple[Grid, set[i
     return Grid(headers=[compact(h.text) for h in heads], extents=[(h.x0, h.x1) for h in heads]), used
 
 
-def _gutter(chars: list[dict], left: float, right: float, a_end: float, b_start: float) -> tuple[float, bool]:
+def _run_starts(lines: list[dict]) -> list[list[float]]:
+    """For each line, where its runs of text begin (after a gap wider than MIN_GUTTER, or first)."""
+    out = []
+    for ln in lines:
+        starts, prev = [], None
+        for c in ln["chars"]:
+            if c["text"].strip():
+                if prev is None or c["x0"] - prev["x1"] >= MIN_GUTTER:
+                    starts.append(c["x0"])
+                prev = c
+        out.append(starts)
+    return out
+
+
+def _gutter(
+    chars: list[dict], runs: list[list[float]], left: float, right: float, a_end: float, b_start: float
+) -> tuple[float, bool]:
     """Where one column ends: just before the next column's text, at the end of a text-free interval
     between the two columns' centres (a column is as wide as its gutter lets it be; short left-aligned
     texts may end before their column's centre). Of several such intervals, one that ends at a left edge
-    shared by several lines (a left-aligned column) wins, else the widest: a space inside one long centred
-    value is a text-free interval too. Without any, or without text between the centres at all, the space
-    between the two header words decides. The flag tells whether the bound is such a shared left edge:
-    only there are texts printed close together cut apart."""
+    wins: most lines with text between it and the next column's centre begin their text right there, two
+    at least (a left-aligned column). Else the widest wins: a space inside a long centred value is a
+    text-free interval too. Without any, or without text between the centres at all, the space between the
+    two header words decides. The flag tells whether the bound is a left edge: only there are texts printed
+    close together cut apart."""
     spans = sorted(
         (max(c["x0"], left), min(c["x1"], right)) for c in chars if c["x1"] > left and c["x0"] < right
     )
@@ -257,12 +276,14 @@ def _gutter(chars: list[dict], left: float, right: float, a_end: float, b_start:
         cursor = max(cursor, x1)
     if not intervals:
         return (a_end + b_start) / 2, False
-    starts = [c["x0"] for c in chars]
 
-    def edge(end: float) -> int:
-        return sum(1 for x in starts if abs(x - end) <= 1)
+    def is_edge(end: float) -> bool:
+        firsts = [min((x for x in line if x >= end - 1), default=None) for line in runs]
+        beyond = [x for x in firsts if x is not None and x <= right]
+        at = [x for x in beyond if abs(x - end) <= 1]
+        return len(at) >= ALIGNED_EDGE and len(at) >= EDGE_SHARE * len(beyond)
 
-    aligned = [iv for iv in intervals if edge(iv[1]) >= ALIGNED_EDGE]
+    aligned = [iv for iv in intervals if is_edge(iv[1])]
     best = max(aligned or intervals, key=lambda iv: iv[1] - iv[0])
     return best[1] - 0.5, bool(aligned)
 
