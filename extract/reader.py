@@ -31,7 +31,7 @@ from extract.errors import (
     UnreadableGrid,
 )
 from extract.model import RawIndicatorRow, RawNotice, RawProject
-from transform.levels import is_level_name
+from transform.levels import fits_under, is_level_name
 from transform.text import compact
 
 # A page is read with pdfplumber only when its plain text shows a target table's words.
@@ -325,7 +325,8 @@ class _Cutter:
         return levels_continue and (unfinished or continues or untagged)
 
     def _levels_from_below(self, final: bool = False) -> None:
-        """Rows marked LEVEL_BELOW take the level of the next row that prints one (blank if none does)."""
+        """Rows marked LEVEL_BELOW take the level of the next row that prints one; blank (the level above
+        goes on) if none does, or if that 一级指标 cannot hold the marked rows' 二级指标."""
         assert self.current is not None
         rows = self.current.rows
         for role in ("level1", "level2"):
@@ -337,10 +338,14 @@ class _Cutter:
             text = rows[-1].cells.get(role)
             if not text or text == layout.LEVEL_BELOW:
                 continue
+            marked = []
             for row in reversed(rows[:-1]):
                 if row.cells.get(role) != layout.LEVEL_BELOW:
                     break
-                row.cells[role] = text
+                marked.append(row)
+            fits = role != "level1" or all(fits_under(row.cells.get("level2"), text) for row in marked)
+            for row in marked:
+                row.cells[role] = text if fits else ""
 
     def _merge_into_last(self, cells: dict[str, str]) -> None:
         assert self.current is not None

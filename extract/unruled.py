@@ -205,18 +205,29 @@ class Grid:
     continued: bool = False  # this page continues the grid from the page before
     # level role → "aligned" | "centred", as first told apart in this document (shared by all its grids)
     level_reading: dict[str, str] = field(default_factory=dict)
+    # the bounds between columns found on the last page (x, is a left edge), or None where none was found
+    found: list[tuple[float, bool] | None] = field(default_factory=list)
 
     def bounds(self, data_lines: list[dict], size: float) -> tuple[list[float], list[float]]:
         """The columns' bounds, and those of them that lie in a gutter (no character of the page crosses
-        them, so text on both sides of one is two cells even when it is printed close together)."""
+        them, so text on both sides of one is two cells even when it is printed close together). Where a
+        page's text shows no gap between two columns, or only a gap where an earlier page of the grid showed
+        a left edge (a page holding a row or two), the bound found on that page holds."""
         chars = [c for ln in data_lines for c in ln["chars"] if c["text"].strip()]
         runs = _run_starts(data_lines)
-        bounds, gutters = [self.extents[0][0] - 4 * size], []
-        for (a0, a1), (b0, b1) in zip(self.extents, self.extents[1:], strict=False):
-            x, in_gutter = _gutter(chars, runs, (a0 + a1) / 2, (b0 + b1) / 2, a1, b0)
+        bounds, gutters, found = [self.extents[0][0] - 4 * size], [], []
+        pairs = list(zip(self.extents, self.extents[1:], strict=False))
+        for k, ((a0, a1), (b0, b1)) in enumerate(pairs):
+            bound = _gutter(chars, runs, (a0 + a1) / 2, (b0 + b1) / 2)
+            before = self.found[k] if k < len(self.found) else None
+            if bound is None or (before is not None and before[1] and abs(before[0] - bound[0]) <= 1):
+                bound = before or bound  # an edge seen before where this page has a gap is that edge
+            found.append(bound)
+            x, edge = bound if bound is not None else ((a1 + b0) / 2, False)
             bounds.append(x)
-            if in_gutter:
+            if edge:
                 gutters.append(x)
+        self.found = found
         bounds.append(self.extents[-1][1] + 40 * size)
         return bounds, gutters
 
@@ -256,16 +267,15 @@ def _run_starts(lines: list[dict]) -> list[list[float]]:
 
 
 def _gutter(
-    chars: list[dict], runs: list[list[float]], left: float, right: float, a_end: float, b_start: float
-) -> tuple[float, bool]:
+    chars: list[dict], runs: list[list[float]], left: float, right: float
+) -> tuple[float, bool] | None:
     """Where one column ends: just before the next column's text, at the end of a text-free interval
     between the two columns' centres (a column is as wide as its gutter lets it be; short left-aligned
     texts may end before their column's centre). Of several such intervals, one that ends at a left edge
     wins: most lines with text between it and the next column's centre begin their text right there, two
     at least (a left-aligned column). Else the widest wins: a space inside a long centred value is a
-    text-free interval too. Without any, or without text between the centres at all, the space between the
-    two header words decides. The flag tells whether the bound is a left edge: only there are texts printed
-    close together cut apart."""
+    text-free interval too. None without any (or without text between the centres at all). The flag tells
+    whether the bound is a left edge: only there are texts printed close together cut apart."""
     spans = sorted(
         (max(c["x0"], left), min(c["x1"], right)) for c in chars if c["x1"] > left and c["x0"] < right
     )
@@ -275,7 +285,7 @@ def _gutter(
             intervals.append((cursor, x0))
         cursor = max(cursor, x1)
     if not intervals:
-        return (a_end + b_start) / 2, False
+        return None
 
     def is_edge(end: float) -> bool:
         firsts = [min((x for x in line if x >= end - 1), default=None) for line in runs]
@@ -613,7 +623,7 @@ class PageWalker:
                 self.grid, used = grid_header(lines, i, size)
                 self.grid.level_reading = self.level_reading
                 if previous is not None and previous.headers == self.grid.headers:  # repeated on a new page
-                    self.grid.continued = previous.continued
+                    self.grid.continued, self.grid.found = previous.continued, previous.found
                 region = [r for r in region if not any(r is lines[j] for j in used)]
                 flush()
                 skip |= used

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from transform.levels import canonical_level
+from transform.levels import canonical_level, fits_under
 from transform.normalize import MoneyError, notice_title, parse_money, parse_period, publish_date, split_code
 from transform.text import clean
 
@@ -89,6 +89,24 @@ def test_parse_money():
 )
 def test_canonical_level(raw, level, expected):
     assert canonical_level(raw, level) == expected
+
+
+@pytest.mark.parametrize(
+    ("level2", "level1", "fits"),
+    [
+        ("社会效益指标", "效果指标", True),  # aliases count
+        ("社会效益指标", "成本指标", False),
+        ("服务对象满意度", "服务对象满意度", True),
+        ("成本指标", "产出指标", True),  # a 二级指标 of 产出指标 before it became a 一级指标
+        ("成本指标", "成本指标", True),
+        ("数量指标", "满意度指标", False),
+        ("其他", "满意度指标", True),
+        ("创新指标", "产出指标", True),  # unknown names: no evidence either way
+        ("", "效益指标", True),
+    ],
+)
+def test_level2_fits_under_level1(level2, level1, fits):
+    assert fits_under(level2, level1) is fits
 
 
 def test_cover_title_and_date():

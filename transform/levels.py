@@ -50,6 +50,31 @@ LEVEL2_ALIASES = {
 }
 
 
+# The 一级指标 each 二级指标 sits under in the national framework of common indicators; 成本指标 was a 二级指标
+# of 产出指标 before it became a 一级指标 of its own, and 其他 may sit anywhere.
+LEVEL1_OF_LEVEL2 = {
+    "数量指标": {"产出指标"},
+    "质量指标": {"产出指标"},
+    "时效指标": {"产出指标"},
+    "成本指标": {"产出指标", "成本指标"},
+    "经济成本指标": {"成本指标"},
+    "社会成本指标": {"成本指标"},
+    "生态环境成本指标": {"成本指标"},
+    "经济效益指标": {"效益指标"},
+    "社会效益指标": {"效益指标"},
+    "生态效益指标": {"效益指标"},
+    "可持续影响指标": {"效益指标"},
+    "服务对象满意度指标": {"满意度指标"},
+}
+
+
+def fits_under(level2_text: str | None, level1_text: str | None) -> bool:
+    """Whether a printed 二级指标 may sit under a printed 一级指标 (True when either is unknown)."""
+    level1, known1, _ = canonical_level(level1_text, 1)
+    level2, known2, _ = canonical_level(level2_text, 2)
+    return not (known1 and known2) or level1 in LEVEL1_OF_LEVEL2.get(level2, {level1})
+
+
 def is_level_name(text: str | None, level: int) -> bool:
     """Whether the text, as printed, is a whole level name or alias (no completion of cut names)."""
     name = strip_star(compact(text))[0]
