@@ -6,14 +6,17 @@ processes (`Extractor`), loads are one transaction per notice, and database faul
 
 from __future__ import annotations
 
+import queue
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
-from prefect.futures import as_completed
+from prefect.context import FlowRunContext
+from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
+from prefect.task_runners import ThreadPoolTaskRunner
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from extract.isolated import DEFAULT_TIMEOUT_S
@@ -142,10 +145,8 @@ def ingest_notices(
         todo, skipped = skip_known(url, files, run_id)
         logger.info("%d files found, %d unchanged, %d to ingest", len(files), skipped, len(todo))
         job = FileJob(url, run_id, workers, timeout_s, max_pages, output_dir)
-        pending = {ingest_file.submit(f, job): f for f in todo}
         total = len(todo)
-        for fut in as_completed(list(pending)):  # as files finish, so progress shows as it happens
-            src = pending.pop(fut)
+        for fut, src in _submitted(todo, job, _in_flight_limit(workers)):  # as files finish
             fut.wait()  # sets the future's final state from the task itself, not from the API's record
             state = fut.state
             if state.is_completed():
@@ -182,6 +183,42 @@ def ingest_notices(
         by_status=dict(counts),
         results=[r.as_row() for r in results],
     )
+
+
+def _in_flight_limit(workers: int) -> int | None:
+    """How many files are submitted at a time. Prefect's thread-pool runner gives every submitted task a
+    thread of its own, and its threads live until the flow ends: submitting the whole corpus at once meant
+    one thread per file (each keeping its stack and allocator state after its file), and the CLI process
+    grew with the corpus. A few more tasks than readers keep every reader busy (the next file is queued
+    while a finished one loads). Other runners (Dask) schedule the tasks themselves: no limit."""
+    runner = FlowRunContext.get().task_runner
+    return 2 * workers + 2 if isinstance(runner, ThreadPoolTaskRunner) else None
+
+
+def _submitted(
+    todo: list[SourceFile], job: FileJob, limit: int | None
+) -> Iterator[tuple[PrefectFuture[FileResult], SourceFile]]:
+    """Submit `ingest_file` for each file, at most `limit` at a time, and yield (future, file) as each one
+    finishes; the next file is submitted before the finished one is handed over."""
+    finished: queue.SimpleQueue[PrefectFuture[FileResult]] = queue.SimpleQueue()
+    waiting = iter(todo)
+    pending: dict[PrefectFuture[FileResult], SourceFile] = {}
+
+    def submit_more() -> None:
+        while limit is None or len(pending) < limit:
+            src = next(waiting, None)
+            if src is None:
+                return
+            fut = ingest_file.submit(src, job)
+            pending[fut] = src
+            fut.add_done_callback(finished.put)
+
+    submit_more()
+    while pending:
+        fut = finished.get()
+        src = pending.pop(fut)
+        submit_more()
+        yield fut, src
 
 
 def _publish_artifacts(run_id: int, results: list[FileResult], skipped: int) -> None:
