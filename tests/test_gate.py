@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -121,3 +125,23 @@ def test_growth_rate_percent_may_exceed_100(gate, clean_frames):
 
 def test_every_check_has_a_case():
     assert {c.name for c in CHECKS} == set(ERROR_CASES) | set(WARNING_CASES)
+
+
+def test_gate_defers_what_no_check_uses():
+    """GX's KL-divergence expectation imports scipy.stats and altair (a second of start-up in every reader
+    process); the gate imports GX without them, and they are imported if that expectation is ever used."""
+    code = textwrap.dedent(
+        """
+        import sys
+        from expectations.gate import DEFERRED_BY_GX, QualityGate
+        QualityGate().prepare()
+        assert not [name for name in DEFERRED_BY_GX if name in sys.modules]
+        from great_expectations.expectations.core import expect_column_kl_divergence_to_be_less_than as kl
+        assert kl.stats.entropy([0.5, 0.5], [0.5, 0.5]) == 0.0
+        import altair, scipy.stats
+        assert kl.stats.norm is scipy.stats.norm and kl.alt.Chart is altair.Chart
+        """
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, timeout=300)
+    assert done.returncode == 0, done.stderr
