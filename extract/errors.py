@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+MAX_PAGES = 2000  # a file with more pages is rejected as TooLarge (`--max-pages`)
+
 
 class ExtractError(Exception):
     """A file that cannot be read: it ends as `rejected` with `reason`."""

@@ -20,9 +20,8 @@ from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
-from extract.errors import CorruptPdf, ExtractError, ExtractTimeout, TooLarge
+from extract.errors import MAX_PAGES, CorruptPdf, ExtractError, ExtractTimeout, TooLarge
 from extract.model import RawNotice
-from extract.reader import MAX_PAGES, read_notice
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +51,10 @@ def _noop() -> None:
 
 def read_guarded(path: str, max_pages: int) -> RawNotice | ExtractError:
     """Read one notice; whatever goes wrong in the parser comes back as a typed `ExtractError` value."""
+    # imported here, in the reader process: the process that only starts readers never loads the PDF
+    # libraries (~17 MB)
+    from extract.reader import read_notice
+
     try:
         return read_notice(Path(path), max_pages=max_pages)
     except ExtractError as exc:

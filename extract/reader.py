@@ -21,6 +21,7 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from extract import layout, unruled
 from extract.errors import (
+    MAX_PAGES,
     CorruptPdf,
     EmptyFile,
     EncryptedPdf,
@@ -38,7 +39,6 @@ from transform.text import compact
 GRID_WORDS = re.compile(
     r"[一二三]\s*级\s*指\s*标|(产出|效益|满意度)\s*指\s*标|指\s*标\s*值|绩\s*效\s*目\s*标"
 )
-MAX_PAGES = 2000
 # pdfplumber table settings for ruled grids; ruling drawn as thin rectangles is covered by "lines" too,
 # since pdfplumber turns rectangle edges into edges.
 RULED = {

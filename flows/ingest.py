@@ -19,8 +19,8 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from extract.errors import MAX_PAGES
 from extract.isolated import DEFAULT_TIMEOUT_S
-from extract.reader import MAX_PAGES
 from flows.pipeline import FileResult, RunSummary, log_skipped, process_file, split_known
 from flows.resources import engine_for as _engine
 from flows.resources import extractor_for
