@@ -324,17 +324,13 @@ class _Cutter:
         untagged = bool(tags) and not any(cells.get(r) for r in tags)
         return levels_continue and (unfinished or continues or untagged)
 
-    def _levels_from_below(self, final: bool = False) -> None:
-        """Rows marked LEVEL_BELOW take the level of the next row that prints one; blank (the level above
-        goes on) if none does, or if that 一级指标 cannot hold the marked rows' 二级指标."""
+    def _levels_from_below(self) -> None:
+        """Rows marked LEVEL_BELOW take the level of the next row that prints one (the last row), unless that
+        一级指标 cannot hold their 二级指标: then they stay blank and the level above goes on. Marks no row
+        resolves are cleared when the project ends."""
         assert self.current is not None
         rows = self.current.rows
         for role in ("level1", "level2"):
-            if final:
-                for row in rows:
-                    if row.cells.get(role) == layout.LEVEL_BELOW:
-                        row.cells[role] = ""
-                continue
             text = rows[-1].cells.get(role)
             if not text or text == layout.LEVEL_BELOW:
                 continue
@@ -357,8 +353,10 @@ class _Cutter:
     def _finish(self) -> None:
         if self.current is None:
             return
-        if self.current.rows:
-            self._levels_from_below(final=True)
+        for row in self.current.rows:
+            for role in ("level1", "level2"):
+                if row.cells.get(role) == layout.LEVEL_BELOW:
+                    row.cells[role] = ""
         project, self.current = self.current, None
         project.header = layout.read_header_rows(self.header_rows)
         if self.roles is not None:
