@@ -209,13 +209,13 @@ class Grid:
     found: list[tuple[float, bool] | None] = field(default_factory=list)
 
     def bounds(self, data_lines: list[dict], size: float) -> tuple[list[float], list[float]]:
-        """The columns' bounds, and those of them that lie in a gutter (no character of the page crosses
-        them, so text on both sides of one is two cells even when it is printed close together). Where a
+        """The columns' bounds, and those of them that are a column's left edge (no character of the page
+        crosses one, and text on both sides of it is two cells even when printed close together). Where a
         page's text shows no gap between two columns, or only a gap where an earlier page of the grid showed
         a left edge (a page holding a row or two), the bound found on that page holds."""
         chars = [c for ln in data_lines for c in ln["chars"] if c["text"].strip()]
         runs = _run_starts(data_lines)
-        bounds, gutters, found = [self.extents[0][0] - 4 * size], [], []
+        bounds, edges, found = [self.extents[0][0] - 4 * size], [], []
         pairs = list(zip(self.extents, self.extents[1:], strict=False))
         for k, ((a0, a1), (b0, b1)) in enumerate(pairs):
             bound = _gutter(chars, runs, (a0 + a1) / 2, (b0 + b1) / 2)
@@ -226,10 +226,10 @@ class Grid:
             x, edge = bound if bound is not None else ((a1 + b0) / 2, False)
             bounds.append(x)
             if edge:
-                gutters.append(x)
+                edges.append(x)
         self.found = found
         bounds.append(self.extents[-1][1] + 40 * size)
-        return bounds, gutters
+        return bounds, edges
 
 
 def grid_header(lines: list[dict], index: int, size: float) -> tuple[Grid, set[int]]:
@@ -303,11 +303,11 @@ def grid_rows(grid: Grid, lines: list[dict], size: float, open_end: bool = False
     lines run to the foot of the page, and the grid may go on at the next page's top."""
     ncol = len(grid.headers)
     roles = layout.column_roles(grid.headers)
-    bounds, gutters = grid.bounds(lines, size)
+    bounds, edges = grid.bounds(lines, size)
     per_col: list[list[Token]] = [[] for _ in range(ncol)]
     for ln in lines:
         on_line: dict[int, Token] = {}
-        for t in _tokens_between(ln, gutters, size):
+        for t in _tokens_between(ln, edges, size):
             col = _column(t, bounds)
             if col is None:
                 continue
@@ -392,12 +392,12 @@ def _group_breaks(texts: list[str | None]) -> list[int]:
     return out
 
 
-def _tokens_between(line: dict, gutters: list[float], size: float) -> list[Token]:
-    """The line's tokens, cut at the column gutters: two cells' texts printed close together (a centred
+def _tokens_between(line: dict, edges: list[float], size: float) -> list[Token]:
+    """The line's tokens, cut at the columns' left edges: two cells' texts printed close together (a centred
     level name beside a left-aligned 三级指标) are two tokens."""
-    pieces: list[list[dict]] = [[] for _ in range(len(gutters) + 1)]
+    pieces: list[list[dict]] = [[] for _ in range(len(edges) + 1)]
     for ch in line["chars"]:
-        pieces[bisect.bisect(gutters, (ch["x0"] + ch["x1"]) / 2)].append(ch)
+        pieces[bisect.bisect(edges, (ch["x0"] + ch["x1"]) / 2)].append(ch)
     return [t for chars in pieces if chars for t in tokens_of({"chars": chars}, size)]
 
 
