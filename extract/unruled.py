@@ -334,29 +334,27 @@ def grid_rows(grid: Grid, lines: list[dict], size: float, open_end: bool = False
         rows[r][anchor] = c.text
     # on a continuation page, cells wholly above the first 三级指标 are the rest of a row split by the page
     # break whose 三级指标 ended on the page before (only its 指标值 goes on): a row of their own
-    head = [
-        (col, c)
-        for col in range(ncol)
-        if col != anchor and col not in level_cols
-        for c in cells[col]
-        if grid.continued and spans and c.bottom <= spans[0][0] + 0.5
-    ]
+    first_top = spans[0][0] if grid.continued and spans else None
+
+    def above_first(c: Token) -> bool:
+        return first_top is not None and c.bottom <= first_top + 0.5
+
+    placed_cols = [col for col in range(ncol) if col != anchor and col not in level_cols]
+    head = [(col, c) for col in placed_cols for c in cells[col] if above_first(c)]
     if head:
         rows.insert(0, [None] * ncol)
         spans.insert(0, (min(c.top for _, c in head), max(c.bottom for _, c in head)))
         for col, c in head:
             _put(rows, 0, col, c.text)
-    extents = [list(span) for span in spans]  # of all the row's text
-    for col in range(ncol):
-        if col == anchor or col in level_cols:
-            continue
+    extents = list(spans)  # of all the row's text
+    for col in placed_cols:
         for c in cells[col]:
-            if any(c is h for _, h in head):
+            if above_first(c):
                 continue
             r = _nearest_row(c, spans)
             _put(rows, r, col, c.text)
             if r is not None:
-                extents[r] = [min(extents[r][0], c.top), max(extents[r][1], c.bottom)]
+                extents[r] = (min(extents[r][0], c.top), max(extents[r][1], c.bottom))
     # the first row, when it has no values, may be the rest of a row split by a page break: it never
     # starts a level group, and level text beside it is the tail of the level name above the break
     starts = list(range(len(rows)))
@@ -364,14 +362,14 @@ def grid_rows(grid: Grid, lines: list[dict], size: float, open_end: bool = False
         starts = starts[1:]
     breaks: list[int] = []  # rows that begin a new 一级指标 group: no 二级指标 group runs across one
     for col in sorted(level_cols, key=lambda i: roles[i]):
-        tails = [c for c in cells[col] if starts and starts[0] > 0 and c.bottom <= extents[starts[0]][0]]
-        for c in tails:
-            _put(rows, 0, col, c.text)
-        groups = [c for c in cells[col] if c not in tails]
+        groups = []
+        for c in cells[col]:
+            if starts and starts[0] > 0 and c.bottom <= extents[starts[0]][0]:
+                _put(rows, 0, col, c.text)  # a tail beside the remainder row
+            else:
+                groups.append(c)
         within = breaks if roles[col] == "level2" else []
-        placed, below = _assign_levels(
-            groups, [(a, b) for a, b in extents], starts, size, grid, roles[col], within, open_end
-        )
+        placed, below = _assign_levels(groups, extents, starts, size, grid, roles[col], within, open_end)
         for c, r in zip(groups, placed, strict=True):
             _put(rows, r, col, c.text)
         for r in below:
