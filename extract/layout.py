@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from transform.text import compact
+from contracts.text import compact
 
 # Header labels → canonical field. Keys are compared after `label_key` (spaces, 其中, （万元） removed).
 HEADER_LABELS: dict[str, str] = {

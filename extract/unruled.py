@@ -14,9 +14,9 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
+from contracts.text import compact
+from contracts.vocabulary import is_level_name
 from extract import layout
-from transform.levels import is_level_name
-from transform.text import compact
 
 # Gaps and distances in units of the page's character size.
 TOKEN_GAP = 0.6  # a horizontal gap wider than this separates two cells' text

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import os
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-# Alembic is imported where the schema is checked or migrated: reader processes import this module (for
-# the loader's types) but never migrate, and the import costs them ~0.15 s of CPU at start-up.
+# Alembic is imported where the schema is checked or migrated: reader processes import this module (through
+# flows.pipeline) but never migrate, and the import costs them ~0.15 s of CPU at start-up.
 
-DEFAULT_URL = "sqlite:///warehouse.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_MS = 60_000
 # Loads are serialised by one transaction-scoped advisory lock on PostgreSQL (extraction stays parallel).
@@ -26,10 +26,6 @@ class WarehouseError(RuntimeError):
     """The warehouse cannot be used (unreachable, or its schema is behind and upgrades are off)."""
 
 
-def warehouse_url(url: str | None = None) -> str:
-    return url or os.environ.get("NOTICES_WAREHOUSE_URL") or DEFAULT_URL
-
-
 def masked(url: str) -> str:
     """The URL with any password hidden, for logs, artifacts and status output."""
     try:
@@ -38,9 +34,8 @@ def masked(url: str) -> str:
         return "<unparseable warehouse URL>"
 
 
-def make_engine(url: str | None = None) -> Engine:
+def make_engine(url: str) -> Engine:
     """An engine with the settings loads rely on: SQLite gets a busy timeout and write-locking transactions."""
-    url = warehouse_url(url)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
@@ -79,6 +74,16 @@ def lock_for_load(conn) -> None:
     """Serialise loads across processes for the rest of this transaction."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOAD_LOCK})
+
+
+def now() -> dt.datetime:
+    """The time stamps the warehouse records (`*_at` columns), in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+def insert_for(conn: Connection, table: Table):
+    """An INSERT that knows its dialect's ON CONFLICT clause (both databases spell it the same way)."""
+    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
 
 
 def _alembic_config() -> Config:

@@ -11,6 +11,7 @@ import datetime as dt
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
@@ -24,6 +25,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from contracts.statuses import EVENT_STATUSES, FileStatus, RunStatus, Severity
+from contracts.vocabulary import COMPARATORS, VALUE_KINDS
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -33,6 +37,13 @@ NAMING = {
 }
 
 Money = Numeric(18, 4, asdecimal=False)
+
+
+def one_of(column: str, values, name: str | None = None, nullable: bool = False) -> CheckConstraint:
+    """A CHECK that `column` holds one of the contract's values (named `ck_<table>_<column>`)."""
+    listed = ", ".join(f"'{v}'" for v in values)
+    rule = f"{column} IN ({listed})" + (f" OR {column} IS NULL" if nullable else "")
+    return CheckConstraint(rule, name=name or column)
 
 
 class Base(DeclarativeBase):
@@ -120,7 +131,10 @@ class DimSourceDocument(Base):
     """One row per ingested file version (identified by sha256), whatever became of it."""
 
     __tablename__ = "dim_source_document"
-    __table_args__ = {"comment": "grain: one row per ingested file version (sha256)"}
+    __table_args__ = (
+        one_of("status", FileStatus),
+        {"comment": "grain: one row per ingested file version (sha256)"},
+    )
 
     document_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
@@ -175,6 +189,8 @@ class FactIndicatorTarget(Base):
     __tablename__ = "fact_indicator_target"
     __table_args__ = (
         UniqueConstraint("document_id", "project_id", "row_seq"),
+        one_of("comparator", COMPARATORS, nullable=True),
+        one_of("value_kind", VALUE_KINDS),
         {"comment": "grain: one row per indicator row x project x budget year x source document"},
     )
 
@@ -200,14 +216,14 @@ class OpsRun(Base):
     """One row per `notices ingest` run."""
 
     __tablename__ = "ops_run"
-    __table_args__ = {"comment": "grain: one row per ingest run"}
+    __table_args__ = (one_of("status", RunStatus), {"comment": "grain: one row per ingest run"})
 
     run_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     flow_run_id: Mapped[str | None] = mapped_column(String(64))
     sources: Mapped[str] = mapped_column(Text)
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    status: Mapped[str] = mapped_column(String(20))  # running, completed, failed
+    status: Mapped[str] = mapped_column(String(20))  # a RunStatus
     files_seen: Mapped[int] = mapped_column(Integer, default=0)
     files_skipped: Mapped[int] = mapped_column(Integer, default=0)
     counts: Mapped[dict | None] = mapped_column(JSON)  # files by status
@@ -218,13 +234,13 @@ class OpsFileEvent(Base):
     """One row per file x run: what the run did with the file (the file log)."""
 
     __tablename__ = "ops_file_event"
-    __table_args__ = {"comment": "grain: one row per file x run"}
+    __table_args__ = (one_of("status", EVENT_STATUSES), {"comment": "grain: one row per file x run"})
 
     event_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("ops_run.run_id"), index=True)
     sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     source_uri: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20))  # a v_source_files status, or skipped
+    status: Mapped[str] = mapped_column(String(20))  # a FileStatus, or skipped
     reason: Mapped[str | None] = mapped_column(Text)
     seconds: Mapped[float | None] = mapped_column(Float)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
@@ -234,14 +250,17 @@ class OpsQualityResult(Base):
     """One row per notice x expectation evaluated by the data-quality gate."""
 
     __tablename__ = "ops_quality_result"
-    __table_args__ = {"comment": "grain: one row per notice (sha256) x expectation x run"}
+    __table_args__ = (
+        one_of("severity", Severity),
+        {"comment": "grain: one row per notice (sha256) x expectation x run"},
+    )
 
     result_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("ops_run.run_id"), index=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     suite: Mapped[str] = mapped_column(String(100))
     expectation: Mapped[str] = mapped_column(String(200))
-    severity: Mapped[str] = mapped_column(String(10))  # error, warning
+    severity: Mapped[str] = mapped_column(String(10))  # a Severity
     success: Mapped[bool] = mapped_column(Boolean)
     observed: Mapped[str | None] = mapped_column(Text)
     unexpected_sample: Mapped[list | None] = mapped_column(JSON)

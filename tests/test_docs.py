@@ -16,18 +16,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from contracts.records import CheckResult, FileMeta, NoticeMeta
+from extract import PARSER_VERSION
 from extract.reader import read_notice
 from load.db import ensure_schema, make_engine
-from load.loader import (
-    CheckResult,
-    FileMeta,
-    NoticeMeta,
-    finish_run,
-    load_notice,
-    log_file,
-    record_outcome,
-    start_run,
-)
+from load.facts import load_notice
+from load.ops import finish_run, log_file, record_outcome, start_run
 from tests.conftest import NOTICES, SEED, new_pg_database
 from transform.normalize import normalize
 
@@ -94,8 +88,8 @@ def test_warehouse_md_is_what_the_generator_prints():
 
 
 def test_warehouse_md_covers_every_table_view_and_column():
+    from contracts.views import CONTRACT_COLUMNS
     from load.models import Base
-    from load.views import CONTRACT_COLUMNS
 
     text = WAREHOUSE_MD.read_text(encoding="utf-8")
     sections = dict(re.findall(r"^### (\w+)\n(.*?)(?=^### |^## |\Z)", text, flags=re.M | re.S))
@@ -177,6 +171,7 @@ def _file(name: str, payload: bytes) -> FileMeta:
 def _meta(raw, frames, **overrides) -> NoticeMeta:
     codes = frames.projects["department_code"].dropna()
     values = dict(
+        parser_version=PARSER_VERSION,
         pages=raw.pages,
         producer=raw.producer,
         title=frames.title,

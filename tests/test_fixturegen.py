@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from contracts.vocabulary import LEVEL1, LEVEL2
 from tests.fixturegen import (
     Indicator,
     Layout,
@@ -25,7 +26,6 @@ from tests.fixturegen import (
 )
 from tests.fixturegen.model import random_notice
 from tests.fixturegen.render_html import soffice_path
-from transform.levels import LEVEL1, LEVEL2
 from transform.values import join_split_columns, parse_target
 
 NOTICE_KEYS = [

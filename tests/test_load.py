@@ -7,10 +7,15 @@ import copy
 import pytest
 import sqlalchemy as sa
 
+from contracts.records import FileMeta, NoticeMeta
+from contracts.statuses import FileStatus
+from contracts.views import CONTRACT_COLUMNS
+from extract import PARSER_VERSION
 from extract.reader import read_notice
 from load.db import ensure_schema, head_revision, make_engine, masked
-from load.loader import FileMeta, NoticeMeta, department_versions, load_notice, record_outcome
-from load.views import CONTRACT_COLUMNS
+from load.dimensions import department_versions
+from load.facts import load_notice
+from load.ops import record_outcome
 from tests.conftest import NOTICES, SEED
 from transform.normalize import normalize
 
@@ -30,6 +35,7 @@ def engine(warehouse_url):
 
 def _meta(frames, **kw):
     base = dict(
+        parser_version=PARSER_VERSION,
         pages=8,
         title=frames.title,
         budget_year=frames.budget_year,
@@ -201,7 +207,9 @@ def test_department_versions_from_printed_years():
 
 
 def test_rejected_and_quarantined_files_are_listed(engine, seed_frames):
-    record_outcome(engine, _file("bad.pdf", "b" * 64), NoticeMeta(), "rejected", "not a PDF", None)
+    record_outcome(
+        engine, _file("bad.pdf", "b" * 64), NoticeMeta(PARSER_VERSION), FileStatus.REJECTED, "not a PDF", None
+    )
     record_outcome(
         engine,
         _file("q.pdf", "c" * 64),

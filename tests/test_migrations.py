@@ -7,6 +7,8 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
+from contracts.records import FileMeta, NoticeMeta
+from extract import PARSER_VERSION
 from extract.reader import read_notice
 from load.db import (
     MIGRATIONS,
@@ -17,7 +19,7 @@ from load.db import (
     make_engine,
     upgrade_to,
 )
-from load.loader import FileMeta, NoticeMeta, load_notice
+from load.facts import load_notice
 from tests.conftest import SEED
 from transform.normalize import normalize
 
@@ -26,7 +28,9 @@ def test_first_migration_with_data_upgrades_to_head(warehouse_url):
     engine = make_engine(warehouse_url)
     upgrade_to(engine, "0001")
     frames = normalize(read_notice(SEED))
-    meta = NoticeMeta(budget_year=2019, department_code="607", published_on="2019-03-06")
+    meta = NoticeMeta(
+        parser_version=PARSER_VERSION, budget_year=2019, department_code="607", published_on="2019-03-06"
+    )
     load_notice(engine, FileMeta("f" * 64, "seed.pdf", "/seed.pdf", 1), meta, frames, None)
 
     with pytest.raises(WarehouseError, match="needs"):

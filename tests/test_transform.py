@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from transform.levels import canonical_level, fits_under
+from contracts.text import clean
+from contracts.vocabulary import canonical_level, fits_under
 from transform.normalize import MoneyError, notice_title, parse_money, parse_period, publish_date, split_code
-from transform.text import clean
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from transform.levels import canonical_level
-from transform.text import compact
+from contracts.text import compact
+from contracts.vocabulary import canonical_level
 
 
 def load_truth(*paths: Path) -> list[dict]:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-import pandas as pd
-
+from contracts.frames import INDICATOR_COLUMNS, PROJECT_COLUMNS, NoticeFrames, frame
+from contracts.raw import RawNotice, RawProject
+from contracts.text import clean, compact, strip_star
+from contracts.vocabulary import canonical_level, is_level_name
 from extract.layout import TABLE_TITLE
-from extract.model import RawNotice, RawProject
-from transform.levels import canonical_level, is_level_name
-from transform.text import clean, compact, strip_star
 from transform.values import join_split_columns, parse_target
 
 _CODE = re.compile(r"[\[【(（〔]\s*(\d{3,9})\s*[\]】)）〕]")
@@ -22,59 +20,9 @@ _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
 _DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _MONEY = re.compile(r"^-?\d+(?:\.\d+)?$")
 
-PROJECT_COLUMNS = [
-    "project_seq",
-    "budget_year",
-    "project_name",
-    "unit_code",
-    "unit_name",
-    "department_code",
-    "department_name",
-    "department_former_name",
-    "period_start_year",
-    "period_end_year",
-    "period_text",
-    "total_funds_wan",
-    "fiscal_funds_wan",
-    "other_funds_wan",
-    "performance_goal",
-    "annex_label",
-    "source_page",
-]
-INDICATOR_COLUMNS = [
-    "project_seq",
-    "row_seq",
-    "level1",
-    "level2",
-    "level3",
-    "level1_known",
-    "level2_known",
-    "is_core",
-    "target_text",
-    "comparator",
-    "target_value",
-    "target_unit",
-    "target_deadline",
-    "value_kind",
-    "score_text",
-    "note_text",
-    "source_page",
-]
-
 
 class MoneyError(ValueError):
     """A money cell that is not a number."""
-
-
-@dataclass
-class NoticeFrames:
-    """A notice normalised: one-row facts about the notice, and its project and indicator frames."""
-
-    title: str | None
-    budget_year: int | None
-    published_on: str | None  # ISO date
-    projects: pd.DataFrame
-    indicators: pd.DataFrame
 
 
 def split_code(text: str | None) -> tuple[str | None, str, str | None]:
@@ -167,8 +115,8 @@ def normalize(raw: RawNotice) -> NoticeFrames:
         title=title,
         budget_year=notice_year or (budget_years[0] if budget_years else None),
         published_on=publish_date(raw.cover_text),
-        projects=_frame(projects, PROJECT_COLUMNS),
-        indicators=_frame(indicators, INDICATOR_COLUMNS),
+        projects=frame(projects, PROJECT_COLUMNS),
+        indicators=frame(indicators, INDICATOR_COLUMNS),
     )
 
 
@@ -279,7 +227,3 @@ def _indicator_rows(seq: int, rp: RawProject) -> list[dict]:
             }
         )
     return rows
-
-
-def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=columns)

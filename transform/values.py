@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from transform.text import clean
+from contracts.text import clean
 
 NONE_WORDS = {"", "无", "/", "-", "—", "－", "——", "n/a", "N/A", "不适用"}
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from extract.isolated import Extractor
 from flows.pipeline import prepare_file, process_file
 from flows.sources import iter_sources
-from load import loader
+from load import facts
 from load.db import ensure_schema, make_engine
 
 
@@ -23,18 +23,18 @@ def main() -> None:
     engine = make_engine(url)
     ensure_schema(engine)
     if mode == "pause":
-        real = loader._supersede
+        real = facts._supersede
 
         def pause_then_supersede(*args, **kwargs):
             Path(ready).write_text("in transaction")
             time.sleep(600)
             return real(*args, **kwargs)
 
-        loader._supersede = pause_then_supersede
+        facts._supersede = pause_then_supersede
     else:
         Path(ready).write_text("started")
     with Extractor(workers=1, work=prepare_file) as extractor:
-        for src in iter_sources(pdfs):
+        for src in iter_sources(pdfs, Path(ready).parent / "cache"):
             result = process_file(src, engine, extractor, None)
             print(result.file, result.status, result.projects, flush=True)
 

@@ -1,10 +1,8 @@
-"""What the reader hands to transform: raw cell text with page numbers, no interpretation of values."""
+"""What extract hands to transform: raw cell text with page numbers, no interpretation of values."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-PARSER_VERSION = "1.0.0"
 
 
 @dataclass

@@ -1,27 +1,31 @@
-"""Canonical indicator level names (DESIGN §4, "Level names" — a contract)."""
+"""The vocabularies of the warehouse (DESIGN §4, contracts): level names and their aliases, comparators,
+value kinds. Every stage and the data-quality gate take them from here; the docs are rendered from them."""
 
 from __future__ import annotations
 
-from transform.text import compact, strip_star
+from enum import StrEnum
 
-LEVEL1 = frozenset({"产出指标", "效益指标", "满意度指标", "成本指标"})
-LEVEL2 = frozenset(
-    {
-        "数量指标",
-        "质量指标",
-        "时效指标",
-        "成本指标",
-        "经济成本指标",
-        "社会成本指标",
-        "生态环境成本指标",
-        "经济效益指标",
-        "社会效益指标",
-        "生态效益指标",
-        "可持续影响指标",
-        "服务对象满意度指标",
-        "其他",
-    }
+from contracts.text import compact, strip_star
+
+# In the order the national framework lists them (the docs print them so).
+LEVEL1_ORDER = ("产出指标", "效益指标", "满意度指标", "成本指标")
+LEVEL2_ORDER = (
+    "数量指标",
+    "质量指标",
+    "时效指标",
+    "成本指标",
+    "经济成本指标",
+    "社会成本指标",
+    "生态环境成本指标",
+    "经济效益指标",
+    "社会效益指标",
+    "生态效益指标",
+    "可持续影响指标",
+    "服务对象满意度指标",
+    "其他",
 )
+LEVEL1 = frozenset(LEVEL1_ORDER)
+LEVEL2 = frozenset(LEVEL2_ORDER)
 LEVEL1_ALIASES = {
     "预期产出指标": "产出指标",
     "产出": "产出指标",
@@ -93,3 +97,28 @@ def canonical_level(text: str | None, level: int) -> tuple[str, bool, bool]:
         if len(fits) == 1:
             name = fits[0]
     return name, name in vocabulary, core
+
+
+class Comparator(StrEnum):
+    """`comparator` of a target: how the target relates to `target_value` (or, for deadlines, the date)."""
+
+    AT_LEAST = ">="
+    AT_MOST = "<="
+    MORE_THAN = ">"
+    LESS_THAN = "<"
+    EQUAL = "="
+    ABOUT = "~"
+
+
+class ValueKind(StrEnum):
+    """`value_kind` of a target (DESIGN §4, "Target values")."""
+
+    NUMERIC = "numeric"  # one figure, with an optional comparator, unit and short label
+    DEADLINE = "deadline"  # a date to finish by: target_deadline, comparator <=
+    QUALITATIVE = "qualitative"  # a short phrase without figures (明显提升)
+    TEXT = "text"  # prose or more than one figure: no parsed value
+    NONE = "none"  # 无, blank
+
+
+COMPARATORS = tuple(c.value for c in Comparator)
+VALUE_KINDS = tuple(k.value for k in ValueKind)

@@ -1,0 +1,58 @@
+"""`dim_source_document`: one row per file version, whatever became of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Connection, select
+
+from contracts.records import FileMeta, NoticeMeta
+from contracts.statuses import FileStatus
+from load.db import insert_for, now
+from load.models import DimSourceDocument
+
+
+def upsert_document(
+    conn: Connection,
+    f: FileMeta,
+    meta: NoticeMeta,
+    status: FileStatus,
+    reason: str | None,
+    run_id: int | None,
+    projects: int = 0,
+    indicators: int = 0,
+    warnings: int = 0,
+) -> int:
+    """Insert or update the file's row (keyed by sha256); returns its document id."""
+    values = {
+        "file_name": f.file_name,
+        "source_uri": f.source_uri,
+        "size_bytes": f.size_bytes,
+        "status": str(status),
+        "reason": reason,
+        "title": meta.title,
+        "budget_year": meta.budget_year,
+        "department_code": meta.department_code,
+        "published_on": dt.date.fromisoformat(meta.published_on) if meta.published_on else None,
+        "pages": meta.pages,
+        "producer": (meta.producer or "")[:200] or None,
+        "parser_version": meta.parser_version,
+        "projects": projects,
+        "indicators": indicators,
+        "warnings": warnings,
+        "ingested_at": now(),
+        "run_id": run_id,
+        "superseded_by": None,
+    }
+    stmt = insert_for(conn, DimSourceDocument.__table__).values(sha256=f.sha256, **values)
+    conn.execute(stmt.on_conflict_do_update(index_elements=["sha256"], set_=values))
+    return conn.execute(
+        select(DimSourceDocument.document_id).where(DimSourceDocument.sha256 == f.sha256)
+    ).scalar_one()
+
+
+def current_status(conn: Connection, sha256: str) -> FileStatus | None:
+    status = conn.execute(
+        select(DimSourceDocument.status).where(DimSourceDocument.sha256 == sha256)
+    ).scalar_one_or_none()
+    return None if status is None else FileStatus(status)

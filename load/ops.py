@@ -1,0 +1,171 @@
+"""The operations tables: runs, the file log, data-quality results, quarantine, and files that load nothing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from contracts.frames import NoticeFrames
+from contracts.records import CheckResult, FileMeta, NoticeMeta
+from contracts.statuses import FileStatus, RunStatus
+from load.db import insert_for, lock_for_load, now, write_transaction
+from load.documents import current_status, upsert_document
+from load.models import DimSourceDocument, OpsFileEvent, OpsQualityResult, OpsQuarantine, OpsRun
+
+# ---------------------------------------------------------------- runs and the file log
+
+
+def start_run(engine: Engine, sources: Sequence[str], flow_run_id: str | None) -> int:
+    with write_transaction(engine) as conn:
+        return conn.execute(
+            insert(OpsRun.__table__).returning(OpsRun.run_id),
+            {
+                "sources": json.dumps(list(sources), ensure_ascii=False),
+                "started_at": now(),
+                "status": RunStatus.RUNNING,
+                "flow_run_id": flow_run_id,
+                "files_seen": 0,
+                "files_skipped": 0,
+            },
+        ).scalar_one()
+
+
+def finish_run(
+    engine: Engine,
+    run_id: int,
+    status: RunStatus,
+    counts: dict,
+    seen: int,
+    skipped: int,
+    error: str | None = None,
+) -> None:
+    with write_transaction(engine) as conn:
+        conn.execute(
+            update(OpsRun.__table__)
+            .where(OpsRun.run_id == run_id)
+            .values(
+                finished_at=now(),
+                status=status,
+                counts=counts,
+                files_seen=seen,
+                files_skipped=skipped,
+                error=error,
+            )
+        )
+
+
+def log_file(
+    engine: Engine,
+    run_id: int | None,
+    source_uri: str,
+    sha256: str | None,
+    status: str,
+    reason: str | None = None,
+    seconds: float | None = None,
+) -> None:
+    """One line of the file log (`ops_file_event`): a file status, or `skipped`."""
+    with write_transaction(engine) as conn:
+        log_event(conn, run_id, source_uri, sha256, status, reason, seconds)
+
+
+def log_event(conn, run_id, source_uri, sha256, status, reason=None, seconds=None) -> None:
+    conn.execute(
+        insert(OpsFileEvent.__table__),
+        {
+            "run_id": run_id,
+            "sha256": sha256,
+            "source_uri": source_uri,
+            "status": str(status),
+            "reason": reason,
+            "seconds": seconds,
+            "at": now(),
+        },
+    )
+
+
+def known_statuses(engine: Engine, sha256s: Iterable[str]) -> dict[str, FileStatus]:
+    """Status of files already in the warehouse, by sha256 (failed files are retried by callers)."""
+    shas = list(sha256s)
+    out: dict[str, FileStatus] = {}
+    with engine.connect() as conn:
+        for i in range(0, len(shas), 500):
+            chunk = shas[i : i + 500]
+            rows = conn.execute(
+                select(DimSourceDocument.sha256, DimSourceDocument.status).where(
+                    DimSourceDocument.sha256.in_(chunk)
+                )
+            )
+            out.update({sha: FileStatus(status) for sha, status in rows})
+    return out
+
+
+# ---------------------------------------------------------------- files that load no rows
+
+
+def record_outcome(
+    engine: Engine,
+    f: FileMeta,
+    meta: NoticeMeta,
+    status: FileStatus,
+    reason: str | None,
+    run_id: int | None,
+    checks: Sequence[CheckResult] = (),
+    quarantine: NoticeFrames | None = None,
+    seconds: float | None = None,
+) -> None:
+    """Record a file that loads no rows (no_targets, rejected, quarantined, failed) in one transaction."""
+    with write_transaction(engine) as conn:
+        lock_for_load(conn)
+        existing = current_status(conn, f.sha256)
+        if existing in (FileStatus.LOADED, FileStatus.SUPERSEDED) and status == FileStatus.FAILED:
+            return  # another run loaded it meanwhile; a late failure must not hide that
+        upsert_document(conn, f, meta, status, reason, run_id, warnings=sum(c.failed_warning for c in checks))
+        store_checks(conn, f.sha256, run_id, checks)
+        if quarantine is not None:
+            _store_quarantine(conn, f.sha256, reason or "", quarantine)
+        log_event(conn, run_id, f.source_uri, f.sha256, status, reason, seconds)
+
+
+def store_checks(conn: Connection, sha256: str, run_id: int | None, checks: Sequence[CheckResult]) -> None:
+    if not checks:
+        return
+    at = now()
+    conn.execute(
+        insert(OpsQualityResult.__table__),
+        [
+            {
+                "run_id": run_id,
+                "sha256": sha256,
+                "suite": c.suite,
+                "expectation": c.expectation,
+                "severity": str(c.severity),
+                "success": c.success,
+                "observed": c.observed,
+                "unexpected_sample": _jsonable(c.unexpected_sample[:20]),
+                "checked_at": at,
+            }
+            for c in checks
+        ],
+    )
+
+
+def _store_quarantine(conn: Connection, sha256: str, reason: str, frames: NoticeFrames) -> None:
+    values = {
+        "reason": reason,
+        "projects": _records(frames.projects),
+        "indicators": _records(frames.indicators),
+        "created_at": now(),
+    }
+    stmt = insert_for(conn, OpsQuarantine.__table__).values(sha256=sha256, **values)
+    conn.execute(stmt.on_conflict_do_update(index_elements=["sha256"], set_=values))
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    return json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False))
+
+
+def _jsonable(values: list) -> list:
+    return json.loads(json.dumps(values, default=str, ensure_ascii=False))
