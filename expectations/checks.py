@@ -1,14 +1,16 @@
-"""Derived columns the expectations look at: one column per property, computed with pandas (no GX here).
+"""Columns the expectations read besides the frames' own: each one a value, never a verdict.
 
-Each suite checks plain columns of these frames, so a failing check reports the observed values that broke
-it (a money gap of 12.5, a unit code 608001 under department 607) rather than a bare "false".
+Where a property is a relation between plain columns (period start ≤ end, a level name in the vocabulary), the
+suite checks those columns directly. Where it needs arithmetic or a look at other rows (the money gap, a
+project's rows per 一级指标 group), it is computed here with pandas as a number, so that a failing check
+reports the numbers that broke it (a money gap of 12.5, 0 output rows) rather than a bare `False`.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from transform.normalize import NoticeFrames
+from contracts.frames import NoticeFrames
 
 OUTPUT_L1 = {"产出指标", "成本指标"}
 OUTCOME_L1 = {"效益指标", "满意度指标"}
@@ -21,39 +23,39 @@ def _num(df: pd.DataFrame, col: str) -> pd.Series:
 
 
 def project_checks(frames: NoticeFrames) -> pd.DataFrame:
+    """The projects frame plus: money_gap, min_money, unit_code_prefix (the unit code cut to its
+    department code's length), indicator_rows, output_rows, outcome_rows, cost_target_gap."""
     p = frames.projects.copy()
     ind = frames.indicators
     total, fiscal, other = (_num(p, c) for c in ("total_funds_wan", "fiscal_funds_wan", "other_funds_wan"))
     p["money_gap"] = (total - fiscal.fillna(0) - other.fillna(0)).round(4)
     p["min_money"] = pd.concat([total, fiscal, other], axis=1).min(axis=1)
-    p["unit_code_under_department"] = [
-        (u.startswith(d) if isinstance(u, str) and isinstance(d, str) else None)
+    p["unit_code_prefix"] = [
+        u[: len(d)] if isinstance(u, str) and isinstance(d, str) else None
         for u, d in zip(p["unit_code"], p["department_code"], strict=True)
     ]
-    start, end, year = (_num(p, c) for c in ("period_start_year", "period_end_year", "budget_year"))
-    p["period_ordered"] = ~(start > end)
-    p["period_printed"] = p["period_text"].notna()
-    p["budget_year_in_period"] = ~((year < start) | (year > end))
-    by_project = ind.groupby("project_seq")
-    p["indicator_rows"] = p["project_seq"].map(by_project.size()).fillna(0).astype(int)
-    l1_sets = by_project["level1"].agg(set)
-    p["has_output_group"] = p["project_seq"].map(lambda s: bool(l1_sets.get(s, set()) & OUTPUT_L1))
-    p["has_outcome_group"] = p["project_seq"].map(lambda s: bool(l1_sets.get(s, set()) & OUTCOME_L1))
+    rows = ind.groupby("project_seq")
+    p["indicator_rows"] = p["project_seq"].map(rows.size()).fillna(0).astype(int)
+    for column, groups in (("output_rows", OUTPUT_L1), ("outcome_rows", OUTCOME_L1)):
+        counts = ind[ind["level1"].isin(groups)].groupby("project_seq").size()
+        p[column] = p["project_seq"].map(counts).fillna(0).astype(int)
+    # the largest difference between a 成本 target in 万元 and the project's total (NaN: no such target)
     cost = ind[(ind["level2"].isin(COST_L2) | (ind["level1"] == "成本指标")) & (ind["target_unit"] == "万元")]
-    cost = cost.assign(total=cost["project_seq"].map(dict(zip(p["project_seq"], total, strict=True))))
-    gap = (pd.to_numeric(cost["target_value"], errors="coerce") - cost["total"]).abs()
-    p["cost_target_matches_total"] = ~p["project_seq"].isin(set(cost.loc[gap > 0.01, "project_seq"]))
+    totals = dict(zip(p["project_seq"], total, strict=True))
+    gap = (pd.to_numeric(cost["target_value"], errors="coerce") - cost["project_seq"].map(totals)).abs()
+    p["cost_target_gap"] = p["project_seq"].map(gap.groupby(cost["project_seq"]).max()).round(4)
     return p
 
 
 def indicator_checks(frames: NoticeFrames) -> pd.DataFrame:
+    """The indicators frame plus: percent_target (a % target's value, except growth rates, which may pass
+    100) and deadline_year_offset (a deadline's year minus the budget year)."""
     ind = frames.indicators.copy()
     years = frames.projects.set_index("project_seq")["budget_year"]
-    is_pct = ind["target_unit"] == "%"
     is_growth = ind["level3"].fillna("").map(lambda s: any(w in s for w in GROWTH_WORDS))
-    in_range = pd.to_numeric(ind["target_value"], errors="coerce").between(0, 100)
-    ind["percent_in_range"] = ~is_pct | is_growth | in_range
+    percent = (ind["target_unit"] == "%") & ~is_growth
+    ind["percent_target"] = _num(ind, "target_value").where(percent)
     deadline_year = pd.to_datetime(ind["target_deadline"], errors="coerce").dt.year
-    offset = (deadline_year - pd.to_numeric(ind["project_seq"].map(years), errors="coerce")).abs()
-    ind["deadline_near_budget_year"] = offset.isna() | (offset <= 1)
+    budget_year = pd.to_numeric(ind["project_seq"].map(years), errors="coerce")
+    ind["deadline_year_offset"] = (deadline_year - budget_year).astype("float64")
     return ind

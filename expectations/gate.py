@@ -21,9 +21,11 @@ from typing import Any
 
 import pandas as pd
 
+from contracts.frames import NoticeFrames
+from contracts.records import CheckResult
+from contracts.statuses import Severity
+from contracts.vocabulary import LEVEL1_ORDER, LEVEL2_ORDER
 from expectations.checks import indicator_checks, project_checks
-from load.loader import CheckResult
-from transform.normalize import NoticeFrames
 
 
 @dataclass(frozen=True)
@@ -34,27 +36,26 @@ class Check:
     frame: str  # projects | indicators
     kind: str  # GX expectation class name
     kwargs: dict[str, Any]
-    severity: str  # error | warning
-    id_column: str = "project_seq"
+    severity: Severity
 
 
-ERROR, WARNING = "error", "warning"
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+_PAIR = {"ignore_row_if": "either_value_is_missing"}
+
+
+def _between(column: str, lo: float | None = None, hi: float | None = None) -> dict[str, Any]:
+    return {"column": column, "min_value": lo, "max_value": hi}
+
 
 CHECKS: list[Check] = [
     Check(
         "money_adds_up",
         "projects",
         "ExpectColumnValuesToBeBetween",
-        {"column": "money_gap", "min_value": -0.01, "max_value": 0.01},
+        _between("money_gap", -0.01, 0.01),
         ERROR,
     ),
-    Check(
-        "money_not_negative",
-        "projects",
-        "ExpectColumnValuesToBeBetween",
-        {"column": "min_money", "min_value": 0},
-        ERROR,
-    ),
+    Check("money_not_negative", "projects", "ExpectColumnValuesToBeBetween", _between("min_money", 0), ERROR),
     Check("project_has_name", "projects", "ExpectColumnValuesToNotBeNull", {"column": "project_name"}, ERROR),
     Check(
         "project_has_unit_code", "projects", "ExpectColumnValuesToNotBeNull", {"column": "unit_code"}, ERROR
@@ -76,15 +77,15 @@ CHECKS: list[Check] = [
     Check(
         "unit_code_starts_with_department_code",
         "projects",
-        "ExpectColumnValuesToBeInSet",
-        {"column": "unit_code_under_department", "value_set": [True]},
+        "ExpectColumnPairValuesToBeEqual",
+        {"column_A": "unit_code_prefix", "column_B": "department_code", **_PAIR},
         ERROR,
     ),
     Check(
         "period_start_not_after_end",
         "projects",
-        "ExpectColumnValuesToBeInSet",
-        {"column": "period_ordered", "value_set": [True]},
+        "ExpectColumnPairValuesAToBeGreaterThanB",
+        {"column_A": "period_end_year", "column_B": "period_start_year", "or_equal": True, **_PAIR},
         ERROR,
     ),
     Check(
@@ -98,75 +99,72 @@ CHECKS: list[Check] = [
         "project_has_indicator_rows",
         "projects",
         "ExpectColumnValuesToBeBetween",
-        {"column": "indicator_rows", "min_value": 1},
+        _between("indicator_rows", 1),
         ERROR,
     ),
+    Check("period_printed", "projects", "ExpectColumnValuesToNotBeNull", {"column": "period_text"}, WARNING),
     Check(
-        "period_printed",
+        "budget_year_not_before_period",
         "projects",
-        "ExpectColumnValuesToBeInSet",
-        {"column": "period_printed", "value_set": [True]},
+        "ExpectColumnPairValuesAToBeGreaterThanB",
+        {"column_A": "budget_year", "column_B": "period_start_year", "or_equal": True, **_PAIR},
         WARNING,
     ),
     Check(
-        "budget_year_within_period",
+        "budget_year_not_after_period",
         "projects",
-        "ExpectColumnValuesToBeInSet",
-        {"column": "budget_year_in_period", "value_set": [True]},
+        "ExpectColumnPairValuesAToBeGreaterThanB",
+        {"column_A": "period_end_year", "column_B": "budget_year", "or_equal": True, **_PAIR},
         WARNING,
     ),
     Check(
         "project_has_output_group",
         "projects",
-        "ExpectColumnValuesToBeInSet",
-        {"column": "has_output_group", "value_set": [True]},
+        "ExpectColumnValuesToBeBetween",
+        _between("output_rows", 1),
         WARNING,
     ),
     Check(
         "project_has_outcome_or_satisfaction_group",
         "projects",
-        "ExpectColumnValuesToBeInSet",
-        {"column": "has_outcome_group", "value_set": [True]},
+        "ExpectColumnValuesToBeBetween",
+        _between("outcome_rows", 1),
         WARNING,
     ),
     Check(
         "cost_target_matches_total",
         "projects",
-        "ExpectColumnValuesToBeInSet",
-        {"column": "cost_target_matches_total", "value_set": [True]},
+        "ExpectColumnValuesToBeBetween",
+        _between("cost_target_gap", hi=0.01),
         WARNING,
     ),
     Check(
         "level1_in_vocabulary",
         "indicators",
         "ExpectColumnValuesToBeInSet",
-        {"column": "level1_known", "value_set": [True]},
+        {"column": "level1", "value_set": list(LEVEL1_ORDER)},
         WARNING,
-        "row_seq",
     ),
     Check(
         "level2_in_vocabulary",
         "indicators",
         "ExpectColumnValuesToBeInSet",
-        {"column": "level2_known", "value_set": [True]},
+        {"column": "level2", "value_set": list(LEVEL2_ORDER)},
         WARNING,
-        "row_seq",
     ),
     Check(
         "percent_target_within_0_100",
         "indicators",
-        "ExpectColumnValuesToBeInSet",
-        {"column": "percent_in_range", "value_set": [True]},
+        "ExpectColumnValuesToBeBetween",
+        _between("percent_target", 0, 100),
         WARNING,
-        "row_seq",
     ),
     Check(
         "deadline_within_budget_year_1",
         "indicators",
-        "ExpectColumnValuesToBeInSet",
-        {"column": "deadline_near_budget_year", "value_set": [True]},
+        "ExpectColumnValuesToBeBetween",
+        _between("deadline_year_offset", -1, 1),
         WARNING,
-        "row_seq",
     ),
 ]
 SUITES = {"projects": "notice_projects", "indicators": "notice_indicators"}
@@ -401,22 +399,44 @@ def _sample(result: dict) -> list:
 
 
 def _observed(check: Check, result: dict, df: pd.DataFrame) -> str | None:
-    """The observed value beside the threshold, e.g. 'money_gap=[12.5] (allowed -0.01..0.01)'."""
+    """The observed values beside the rule, e.g. 'money_gap=[12.5] (allowed -0.01..0.01)' or
+    'period_end_year >= period_start_year: [(2019, 2030)]'."""
     values = result.get("partial_unexpected_list")
-    column = check.kwargs.get("column")
+    kw = check.kwargs
     if check.kind == "ExpectColumnValuesToNotBeNull":
         count = result.get("unexpected_count", 0)
-        return f"{count} of {len(df)} rows without {column}" if count else None
+        return f"{count} of {len(df)} rows without {kw['column']}" if count else None
     if not values:
         return None
+    shown = [_plain_value(v) for v in values[:10]]
     if check.kind == "ExpectColumnValuesToBeBetween":
-        lo, hi = check.kwargs.get("min_value"), check.kwargs.get("max_value")
-        return f"{column}={values[:10]} (allowed {lo if lo is not None else '-inf'}..{hi if hi is not None else 'inf'})"
-    return f"{column}: {len(values)} unexpected of {len(df)}: {values[:10]}"
+        lo, hi = kw.get("min_value"), kw.get("max_value")
+        return f"{kw['column']}={shown} (allowed {_bound(lo, '-inf')}..{_bound(hi, 'inf')})"
+    if check.kind == "ExpectColumnPairValuesAToBeGreaterThanB":
+        rule = ">=" if kw.get("or_equal") else ">"
+        return f"{kw['column_A']} {rule} {kw['column_B']}: {shown}"
+    if check.kind == "ExpectColumnPairValuesToBeEqual":
+        return f"{kw['column_A']} = {kw['column_B']}: {shown}"
+    if check.kind == "ExpectCompoundColumnsToBeUnique":
+        return f"{', '.join(kw['column_list'])} repeated: {shown}"
+    return f"{kw.get('column')}: {len(values)} unexpected of {len(df)}: {shown}"
+
+
+def _plain_value(value):
+    """numpy scalars (np.int64(2019)) as the Python values they hold, pairs as tuples: readable reasons."""
+    if isinstance(value, list | tuple):
+        return tuple(_plain_value(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _plain_value(v) for k, v in value.items()}
+    return value.item() if hasattr(value, "item") else value
+
+
+def _bound(value, none: str) -> str:
+    return none if value is None else f"{value:g}"
 
 
 def failed_errors(results: list[CheckResult]) -> list[CheckResult]:
-    return [r for r in results if not r.success and r.severity == ERROR]
+    return [r for r in results if r.failed_error]
 
 
 def quarantine_reason(results: list[CheckResult]) -> str:

@@ -87,8 +87,8 @@ def _set_indicator(col, value, row=0):
 
 
 WARNING_CASES = {
-    "level1_in_vocabulary": _set_indicator("level1_known", False),
-    "level2_in_vocabulary": _set_indicator("level2_known", False),
+    "level1_in_vocabulary": _set_indicator("level1", "绩效指标"),
+    "level2_in_vocabulary": _set_indicator("level2", "指标"),
     "percent_target_within_0_100": lambda f: (
         f.indicators.loc.__setitem__((3, "target_value"), 250.0),
         f.indicators.loc.__setitem__((3, "target_unit"), "%"),
@@ -102,9 +102,13 @@ WARNING_CASES = {
     "cost_target_matches_total": lambda f: f.indicators.loc.__setitem__((0, "target_value"), 1.0),
     "deadline_within_budget_year_1": _set_indicator("target_deadline", dt.date(2031, 1, 1), 4),
     "period_printed": lambda f: f.projects.loc.__setitem__((0, "period_text"), None),
-    "budget_year_within_period": lambda f: (
+    "budget_year_not_before_period": lambda f: (
         f.projects.loc.__setitem__((0, "period_start_year"), 2024)
         or f.projects.loc.__setitem__((0, "period_end_year"), 2026)
+    ),
+    "budget_year_not_after_period": lambda f: (
+        f.projects.loc.__setitem__((0, "period_start_year"), 2010)
+        or f.projects.loc.__setitem__((0, "period_end_year"), 2012)
     ),
 }
 
