@@ -9,9 +9,9 @@ from __future__ import annotations
 import faulthandler
 import logging
 import multiprocessing
-import os
 import resource
 import threading
+import traceback
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -20,13 +20,13 @@ from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
-from extract.errors import MAX_PAGES, CorruptPdf, ExtractError, ExtractTimeout, TooLarge
-from extract.model import RawNotice
+from contracts.raw import RawNotice
+from extract.errors import MAX_PAGES, CorruptPdf, ExtractError, ExtractTimeout, ReaderBug, TooLarge
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT_S = float(os.environ.get("NOTICES_FILE_TIMEOUT", 300))
-DEFAULT_MEMORY_MB = int(os.environ.get("NOTICES_WORKER_MEMORY_MB", 2048))
+DEFAULT_TIMEOUT_S = 300.0
+DEFAULT_MEMORY_MB = 2048
 MAX_TASKS_PER_WORKER = 200  # recycle workers now and then: pdfminer caches grow
 
 
@@ -49,11 +49,12 @@ def _noop() -> None:
     pass
 
 
-def read_guarded(path: str, max_pages: int) -> RawNotice | ExtractError:
-    """Read one notice; whatever goes wrong in the parser comes back as a typed `ExtractError` value."""
+def read_guarded(path: str, max_pages: int) -> RawNotice | ExtractError | ReaderBug:
+    """Read one notice; what goes wrong comes back as a value: an `ExtractError` when the file is at fault,
+    a `ReaderBug` when this program's own code is."""
     # imported here, in the reader process: the process that only starts readers never loads the PDF
     # libraries (~17 MB)
-    from extract.reader import read_notice
+    from extract.reader import raised_by_pdf_library, read_notice
 
     try:
         return read_notice(Path(path), max_pages=max_pages)
@@ -61,10 +62,17 @@ def read_guarded(path: str, max_pages: int) -> RawNotice | ExtractError:
         return exc  # typed reasons travel back as values
     except MemoryError:
         return TooLarge("file needs more memory than the worker's cap")
-    except RecursionError:
-        return CorruptPdf("corrupt PDF: structure nested too deeply to parse")
-    except Exception as exc:  # hostile input can break parsers anywhere: the file is unreadable, not the run
-        return CorruptPdf(f"corrupt PDF: reader failed with {type(exc).__name__}: {exc}"[:300])
+    except RecursionError as exc:
+        if raised_by_pdf_library(exc):
+            return CorruptPdf("corrupt PDF: structure nested too deeply to parse")
+        return reader_bug(exc)
+    except Exception as exc:
+        return reader_bug(exc)
+
+
+def reader_bug(exc: BaseException) -> ReaderBug:
+    """An error raised by this program's own code, with its traceback as text (it crosses processes)."""
+    return ReaderBug(f"{type(exc).__name__}: {exc}"[:300], "".join(traceback.format_exception(exc)))
 
 
 class Extractor:
@@ -72,7 +80,8 @@ class Extractor:
 
     `work(path, max_pages)` is what a worker does with one file: by default `read_guarded`; the pipeline
     passes a function that also transforms and checks the notice, so that all CPU-bound work of a file runs
-    in the worker. It must be a module-level function, and return an `ExtractError` rather than raise one.
+    in the worker. It must be a module-level function, and return an `ExtractError` or a `ReaderBug` rather
+    than raise one.
     `warm()`, if given, runs once in every new worker (e.g. to import what `work` needs); see `warm_up`.
     """
 
@@ -121,12 +130,12 @@ class Extractor:
 
     def read(self, path: Path, **kwargs: Any) -> Any:
         """`work(path, max_pages, **kwargs)` for one file (a `RawNotice` by default); raises the
-        `ExtractError` it returned."""
+        `ExtractError` or `ReaderBug` it returned."""
         if self._pool is None:
             result = self.work(str(path), self.max_pages, **kwargs)
         else:
             result = self._read_in_pool(path, kwargs)
-        if isinstance(result, ExtractError):
+        if isinstance(result, ExtractError | ReaderBug):
             raise result
         return result
 

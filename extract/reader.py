@@ -8,6 +8,7 @@ lines around them. A state machine walks the tables in reading order and cuts th
 from __future__ import annotations
 
 import io
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -19,6 +20,9 @@ import pypdfium2 as pdfium
 from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
+from contracts.raw import RawIndicatorRow, RawNotice, RawProject
+from contracts.text import compact
+from contracts.vocabulary import fits_under, is_level_name
 from extract import layout, unruled
 from extract.errors import (
     MAX_PAGES,
@@ -31,9 +35,6 @@ from extract.errors import (
     TooLarge,
     UnreadableGrid,
 )
-from extract.model import RawIndicatorRow, RawNotice, RawProject
-from transform.levels import fits_under, is_level_name
-from transform.text import compact
 
 # A page is read with pdfplumber only when its plain text shows a target table's words.
 GRID_WORDS = re.compile(
@@ -81,6 +82,9 @@ def read_notice(source: str | Path | bytes, max_pages: int = MAX_PAGES) -> RawNo
     except (PdfminerException, MalformedPDFException, PSException) as exc:
         raise CorruptPdf(f"corrupt PDF: {_root_cause(exc)}") from exc
     except (AssertionError, RecursionError, KeyError, ValueError, TypeError, IndexError) as exc:
+        # pdfminer also fails on broken files with plain errors; raised in our own code they are bugs
+        if not raised_by_pdf_library(exc):
+            raise
         raise CorruptPdf(f"corrupt PDF: {type(exc).__name__}: {exc}"[:300]) from exc
     cover = "\n".join(b.text for b in blocks if b.page == 1 and b.text is not None)
     projects = _cut_projects(blocks)
@@ -92,6 +96,19 @@ def read_notice(source: str | Path | bytes, max_pages: int = MAX_PAGES) -> RawNo
         pages_read=selected,
         seconds=time.perf_counter() - started,
     )
+
+
+_PDF_LIBRARIES = tuple(f"{os.sep}{name}{os.sep}" for name in ("pdfminer", "pdfplumber", "pypdfium2"))
+
+
+def raised_by_pdf_library(exc: BaseException) -> bool:
+    """Whether the exception was raised inside a PDF library (a broken file), not in this program's code."""
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return any(lib in tb.tb_frame.f_code.co_filename for lib in _PDF_LIBRARIES)
 
 
 def _describe_magic(data: bytes) -> str:

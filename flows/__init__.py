@@ -6,4 +6,4 @@ module of this package can import it.
 
 from flows import settings
 
-settings.apply()
+settings.apply_prefect_defaults()

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from contracts.statuses import ATTENTION_STATUSES
 from flows.local_server import LocalServer, ServerError
 
 app = typer.Typer(
@@ -33,10 +34,22 @@ def ingest(
         list[str], typer.Argument(help="PDF files, folders, or http(s) URLs of PDFs or index pages")
     ],
     warehouse: WarehouseOpt = None,
-    workers: Annotated[int, typer.Option(min=1, help="reader processes working in parallel")] = 1,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="reader processes working in parallel [default: $NOTICES_WORKERS or 1]"),
+    ] = None,
     upgrade: Annotated[bool, typer.Option(help="migrate an older warehouse schema automatically")] = True,
-    timeout: Annotated[float, typer.Option(help="seconds allowed to read one file")] = 300.0,
-    max_pages: Annotated[int, typer.Option(help="files with more pages are rejected")] = 2000,
+    timeout: Annotated[
+        float | None,
+        typer.Option(min=1, help="seconds allowed to read one file [default: $NOTICES_FILE_TIMEOUT or 300]"),
+    ] = None,
+    max_pages: Annotated[
+        int | None,
+        typer.Option(min=1, help="files with more pages are rejected [default: $NOTICES_MAX_PAGES or 2000]"),
+    ] = None,
+    retry_rejected: Annotated[
+        bool, typer.Option("--retry-rejected", help="read files rejected by earlier runs again (time-outs…)")
+    ] = False,
     output: Annotated[
         str, typer.Option(help="folder for run outputs (Data Docs of quarantined notices)")
     ] = "out",
@@ -49,37 +62,31 @@ def ingest(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="show Prefect's own log lines")] = False,
 ) -> None:
     """Ingest notices; exit 0 when every file reached a recorded status."""
+    from flows.settings import settings
+
     _quiet_logs(verbose)
+    try:
+        cfg = settings(warehouse_url=warehouse, workers=workers, file_timeout=timeout, max_pages=max_pages)
+    except ValueError as exc:  # a NOTICES_* variable that does not parse
+        typer.echo(f"error: invalid setting: {exc}", err=True)
+        raise typer.Exit(2) from None
     # first, so that the Prefect server boots on another core while this process gets ready
     server = None if dask_address else LocalServer.start_if_needed()
     try:
-        _ingest(
-            sources,
-            warehouse,
-            workers,
-            upgrade,
-            timeout,
-            max_pages,
-            output,
-            summary_json,
-            dask_address,
-            server,
-        )
+        _ingest(sources, cfg, upgrade, retry_rejected, output, summary_json, dask_address, server)
     finally:
         if server is not None:
             server.stop()
 
 
-def _ingest(
-    sources, warehouse, workers, upgrade, timeout, max_pages, output, summary_json, dask_address, server
-):
-    from load.db import WarehouseError, ensure_schema, make_engine, warehouse_url
+def _ingest(sources, cfg, upgrade, retry_rejected, output, summary_json, dask_address, server):
+    from load.db import WarehouseError, ensure_schema, make_engine
 
-    url = warehouse_url(warehouse)
+    url = cfg.warehouse_url
     try:  # fail fast, before any orchestration starts, when the warehouse cannot be used
         engine = make_engine(url)
         ensure_schema(engine, upgrade=upgrade)
-        unchanged = _unchanged_run(engine, sources)
+        unchanged = _unchanged_run(engine, sources, cfg.cache_dir, retry_rejected)
         engine.dispose()
     except WarehouseError as exc:
         typer.echo(f"error: {exc}", err=True)
@@ -92,7 +99,9 @@ def _ingest(
     if not dask_address:
         # start the reader processes now: they import the parser and GX on other cores while this process
         # imports Prefect and its server boots
-        resources.extractor_for(workers, timeout, max_pages, output).warm_up()
+        resources.extractor_for(
+            cfg.workers, cfg.file_timeout, cfg.worker_memory_mb, cfg.max_pages, output
+        ).warm_up()
     from flows import ingest as ingest_module
 
     if server is not None:
@@ -115,11 +124,12 @@ def _ingest(
         with _run_settings(local_server=server is not None):
             summary = flow(
                 sources=list(sources),
-                workers=workers,
+                workers=cfg.workers,
                 upgrade=upgrade,
-                timeout_s=timeout,
-                max_pages=max_pages,
+                timeout_s=cfg.file_timeout,
+                max_pages=cfg.max_pages,
                 output_dir=output,
+                retry_rejected=retry_rejected,
             )
     except WarehouseError as exc:
         typer.echo(f"error: {exc}", err=True)
@@ -144,7 +154,7 @@ def _run_settings(local_server: bool):
     return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
 
 
-def _unchanged_run(engine, sources: list[str]):
+def _unchanged_run(engine, sources: list[str], cache_dir, retry_rejected: bool):
     """When every source file is already in the warehouse with a final status, record the run and return
     its summary; otherwise (or when the sources cannot be listed here) leave everything to the flow.
 
@@ -158,12 +168,12 @@ def _unchanged_run(engine, sources: list[str]):
     if any(urlparse(s).scheme.lower() in ("http", "https") for s in sources):
         return None
     try:
-        files = list(iter_sources(sources))
+        files = list(iter_sources(sources, cache_dir))
     except SourceError:
         return None  # the flow records the failed run and says why
     if not files or any(f.error for f in files):
         return None
-    todo, known = split_known(engine, files)
+    todo, known = split_known(engine, files, retry_rejected)
     return None if todo else record_unchanged_run(engine, list(sources), files, known)
 
 
@@ -175,7 +185,7 @@ def _finish(summary, url: str, summary_json: Path | None) -> None:
 
 def _print_summary(summary, url: str) -> None:
     from load.db import make_engine, masked
-    from load.loader import count_rows
+    from load.facts import count_rows
 
     by = summary.by_status
     typer.echo(
@@ -187,7 +197,7 @@ def _print_summary(summary, url: str) -> None:
         else "files by status: nothing new"
     )
     for r in summary.results:
-        if r["status"] in ("rejected", "quarantined", "failed"):
+        if r["status"] in ATTENTION_STATUSES:
             typer.echo(f"  {r['status']:<11} {r['file']}: {r['reason']}")
     engine = make_engine(url)
     counts = count_rows(engine)
@@ -240,10 +250,11 @@ def status(
 ) -> None:
     """Recent runs, file statuses and data-quality failures."""
     from flows.report import status_report
+    from flows.settings import settings
     from load.db import WarehouseError
 
     try:
-        typer.echo(status_report(warehouse, runs))
+        typer.echo(status_report(settings(warehouse_url=warehouse).warehouse_url, runs))
     except WarehouseError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -1,7 +1,9 @@
-"""The Prefect flow `ingest_notices`: sources → per-file tasks (extract, transform, gate, load) → report.
+"""The Prefect flow `ingest_notices`: sources → per-file tasks (prepare, then load) → report.
 
-The flow only orchestrates; each stage lives in its own package. One task per file: parsing runs in reader
-processes (`Extractor`), loads are one transaction per notice, and database faults are retried per file.
+The flow only orchestrates; each stage lives in its own package. Each file goes through two tasks: `prepare`
+reads, normalizes and checks it in a reader process (deterministic: never retried), `load` records its outcome
+or loads it in one transaction (retried when the database drops or refuses the connection). Every write of
+the run's own records happens in a task too.
 """
 
 from __future__ import annotations
@@ -13,22 +15,24 @@ from dataclasses import dataclass
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from extract.errors import MAX_PAGES
-from extract.isolated import DEFAULT_TIMEOUT_S
-from flows.pipeline import FileResult, RunSummary, log_skipped, process_file, split_known
+from contracts.records import NoticeMeta
+from contracts.statuses import ATTENTION_STATUSES, FileStatus, RunStatus
+from extract import PARSER_VERSION
+from flows.pipeline import FileResult, Prepared, RunSummary, load_file, log_skipped, read_file, split_known
 from flows.resources import engine_for as _engine
 from flows.resources import extractor_for
+from flows.settings import settings
 from flows.sources import SourceFile, iter_sources
-from load import loader
-from load.db import WarehouseError, ensure_schema, masked, warehouse_url
+from load import ops
+from load.db import WarehouseError, ensure_schema, masked
 
-STATUSES = ("loaded", "superseded", "no_targets", "rejected", "quarantined", "failed")
 # Called with each finished file; the CLI sets it to drive a progress bar (not a flow parameter).
 on_file_done: Callable[[FileResult, int, int], None] | None = None
 
@@ -41,6 +45,7 @@ class FileJob:
     run_id: int
     workers: int
     timeout_s: float
+    memory_mb: int
     max_pages: int
     output_dir: str
 
@@ -51,56 +56,77 @@ class FileJob:
 def _is_db_fault(task, task_run, state) -> bool:
     """Retry only what the world made flaky: a dropped or refused database connection."""
     exc = state.data if isinstance(state.data, BaseException) else None
+    if isinstance(exc, WarehouseError):
+        exc = exc.__cause__
     return isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
 
 
-@task(name="prepare-warehouse", retries=2, retry_delay_seconds=[2, 5], retry_condition_fn=_is_db_fault)
+_DB = {"retries": 2, "retry_delay_seconds": [2, 5], "retry_condition_fn": _is_db_fault}
+
+
+@task(name="prepare-warehouse", **_DB)
 def prepare_warehouse(url: str, upgrade: bool) -> None:
     ensure_schema(_engine(url), upgrade=upgrade)
 
 
 @task(name="discover-sources")
-def discover(sources: list[str]) -> list[SourceFile]:
-    return list(iter_sources(sources))
+def discover(sources: list[str], cache_dir: str) -> list[SourceFile]:
+    return list(iter_sources(sources, cache_dir))
 
 
-@task(name="start-run", retries=2, retry_delay_seconds=2, retry_condition_fn=_is_db_fault)
+@task(name="start-run", **_DB)
 def start_run(url: str, sources: list[str]) -> int:
-    return loader.start_run(_engine(url), sources, str(flow_run.get_id() or ""))
+    return ops.start_run(_engine(url), sources, str(flow_run.get_id() or ""))
 
 
-@task(name="skip-known", retries=2, retry_delay_seconds=2, retry_condition_fn=_is_db_fault)
-def skip_known(url: str, files: list[SourceFile], run_id: int) -> tuple[list[SourceFile], int]:
+@task(name="skip-known", **_DB)
+def skip_known(
+    url: str, files: list[SourceFile], run_id: int, retry_rejected: bool
+) -> tuple[list[SourceFile], int]:
     """Files already in the warehouse with a final status are skipped before extraction."""
     engine = _engine(url)
-    todo, known = split_known(engine, files)
+    todo, known = split_known(engine, files, retry_rejected)
     return todo, log_skipped(engine, run_id, files, known)
 
 
-@task(
-    name="ingest-file",
-    task_run_name="ingest {src.name}",
-    retries=2,
-    retry_delay_seconds=[1, 5],
-    retry_condition_fn=_is_db_fault,
-)
-def ingest_file(src: SourceFile, job: FileJob) -> FileResult:
-    engine = _engine(job.url)
-    if src.error:
-        loader.log_file(engine, job.run_id, src.uri, None, "failed", src.error)
-        return FileResult(file=src.name, sha256="", status="failed", reason=src.error)
-    extractor = extractor_for(job.workers, job.timeout_s, job.max_pages, job.output_dir)
-    return process_file(src, engine, extractor, job.run_id)
+@task(name="prepare-file", task_run_name="read {src.name}", cache_policy=NO_CACHE)
+def prepare(src: SourceFile, job: FileJob) -> Prepared:
+    """Read, normalize and check one file in a reader process. Deterministic: not retried."""
+    extractor = extractor_for(job.workers, job.timeout_s, job.memory_mb, job.max_pages, job.output_dir)
+    return read_file(src, extractor, logger=get_run_logger())
+
+
+@task(name="load-file", task_run_name="load {src.name}", cache_policy=NO_CACHE, **_DB)
+def load(src: SourceFile, prepared: Prepared, job: FileJob) -> FileResult:
+    """Record the file's outcome or load its notice: one transaction, retried on a database fault."""
+    res = load_file(src, prepared, _engine(job.url), job.run_id)
+    get_run_logger().info(
+        "%s: %s%s (%d projects, %d indicators)",
+        src.name,
+        res.status,
+        f": {res.reason}" if res.reason else "",
+        res.projects,
+        res.indicators,
+    )
+    return res
 
 
 @task(name="record-failure")
 def record_failure(src: SourceFile, url: str, run_id: int, error: str) -> FileResult:
     """A file whose task failed even after retries: mark it failed (retried by the next run) if we can."""
     try:
-        loader.record_outcome(_engine(url), src.meta, loader.NoticeMeta(), "failed", error, run_id)
+        meta = NoticeMeta(parser_version=PARSER_VERSION)
+        ops.record_outcome(_engine(url), src.meta, meta, FileStatus.FAILED, error, run_id)
     except Exception as exc:  # the database may be the thing that is down
         get_run_logger().warning("could not record failure of %s: %s", src.name, exc)
-    return FileResult(file=src.name, sha256=src.sha256, status="failed", reason=error)
+    return FileResult(file=src.name, sha256=src.sha256, status=FileStatus.FAILED, reason=error)
+
+
+@task(name="finish-run", **_DB)
+def finish_run(
+    url: str, run_id: int, status: RunStatus, counts: dict, seen: int, skipped: int, error: str | None = None
+) -> None:
+    ops.finish_run(_engine(url), run_id, status, counts, seen, skipped, error)
 
 
 # ------------------------------------------------------------------ flow
@@ -117,18 +143,22 @@ def _run_name() -> str:
 def ingest_notices(
     sources: list[str],
     warehouse: str | None = None,
-    workers: int = 1,
+    workers: int | None = None,
     upgrade: bool = True,
-    timeout_s: float = DEFAULT_TIMEOUT_S,
-    max_pages: int = MAX_PAGES,
+    timeout_s: float | None = None,
+    max_pages: int | None = None,
     output_dir: str = "out",
+    retry_rejected: bool = False,
 ) -> RunSummary:
     """Ingest every PDF reachable from `sources` into the warehouse; one bad file never stops the run.
 
-    Data Docs of quarantined notices are written under `output_dir`/data-docs.
+    Unset parameters take the `NOTICES_*` settings of the process that runs the flow (the warehouse URL
+    should come from there: flow parameters are stored and shown by Prefect). Data Docs of quarantined
+    notices are written under `output_dir`/data-docs. `retry_rejected` reads files rejected earlier again.
     """
     logger = get_run_logger()
-    url = warehouse_url(warehouse)
+    cfg = settings(warehouse_url=warehouse, workers=workers, file_timeout=timeout_s, max_pages=max_pages)
+    url = cfg.warehouse_url
     try:
         prepare_warehouse(url, upgrade)
     except WarehouseError:
@@ -136,38 +166,29 @@ def ingest_notices(
     except Exception as exc:
         raise WarehouseError(f"warehouse unreachable at {masked(url)}: {exc}") from exc
     run_id = start_run(url, sources)
-    engine = _engine(url)
     results: list[FileResult] = []
     files: list[SourceFile] = []
     skipped = 0
     try:
-        files = discover(sources)
-        todo, skipped = skip_known(url, files, run_id)
+        files = discover(sources, str(cfg.cache_dir))
+        todo, skipped = skip_known(url, files, run_id, retry_rejected)
         logger.info("%d files found, %d unchanged, %d to ingest", len(files), skipped, len(todo))
-        job = FileJob(url, run_id, workers, timeout_s, max_pages, output_dir)
-        total = len(todo)
-        for fut, src in _submitted(todo, job, _in_flight_limit(workers)):  # as files finish
-            fut.wait()  # sets the future's final state from the task itself, not from the API's record
-            state = fut.state
-            if state.is_completed():
-                res = fut.result()
-            else:
-                err = state.data if isinstance(state.data, BaseException) else None
-                res = record_failure(
-                    src, url, run_id, f"{type(err).__name__}: {err}"[:500] if err else state.message
-                )
+        job = FileJob(
+            url, run_id, cfg.workers, cfg.file_timeout, cfg.worker_memory_mb, cfg.max_pages, output_dir
+        )
+        for res in _each_file(todo, job, _in_flight_limit(cfg.workers)):  # as files finish
             results.append(res)
             if on_file_done is not None:
-                on_file_done(res, len(results), total)
-        counts = Counter(r.status for r in results)
-        loader.finish_run(engine, run_id, "completed", dict(counts), len(files), skipped)
+                on_file_done(res, len(results), len(todo))
+        counts = dict(Counter(str(r.status) for r in results))
+        finish_run(url, run_id, RunStatus.COMPLETED, counts, len(files), skipped)
     except BaseException as exc:
         try:
-            loader.finish_run(
-                engine,
+            finish_run(
+                url,
                 run_id,
-                "failed",
-                dict(Counter(r.status for r in results)),
+                RunStatus.FAILED,
+                dict(Counter(str(r.status) for r in results)),
                 len(files),
                 skipped,
                 error=f"{type(exc).__name__}: {exc}"[:1000],
@@ -180,7 +201,7 @@ def ingest_notices(
         run_id=run_id,
         files=len(files),
         skipped=skipped,
-        by_status=dict(counts),
+        by_status=counts,
         results=[r.as_row() for r in results],
     )
 
@@ -195,44 +216,59 @@ def _in_flight_limit(workers: int) -> int | None:
     return 2 * workers + 2 if isinstance(runner, ThreadPoolTaskRunner) else None
 
 
-def _submitted(
-    todo: list[SourceFile], job: FileJob, limit: int | None
-) -> Iterator[tuple[PrefectFuture[FileResult], SourceFile]]:
-    """Submit `ingest_file` for each file, at most `limit` at a time, and yield (future, file) as each one
-    finishes; the next file is submitted before the finished one is handed over."""
-    finished: queue.SimpleQueue[PrefectFuture[FileResult]] = queue.SimpleQueue()
+def _each_file(todo: list[SourceFile], job: FileJob, limit: int | None) -> Iterator[FileResult]:
+    """Run `prepare` then `load` for each file, at most `limit` files at a time, and yield each file's
+    result as it finishes. A file whose task failed for good is recorded `failed`."""
+    finished: queue.SimpleQueue[PrefectFuture] = queue.SimpleQueue()
     waiting = iter(todo)
-    pending: dict[PrefectFuture[FileResult], SourceFile] = {}
+    pending: dict[PrefectFuture, SourceFile] = {}  # one future per file in flight: its prepare or its load
+
+    def track(fut: PrefectFuture, src: SourceFile) -> None:
+        pending[fut] = src
+        fut.add_done_callback(finished.put)
 
     def submit_more() -> None:
         while limit is None or len(pending) < limit:
             src = next(waiting, None)
             if src is None:
                 return
-            fut = ingest_file.submit(src, job)
-            pending[fut] = src
-            fut.add_done_callback(finished.put)
+            track(prepare.submit(src, job), src)
 
     submit_more()
     while pending:
         fut = finished.get()
         src = pending.pop(fut)
+        fut.wait()  # sets the future's final state from the task itself, not from the API's record
+        state = fut.state
+        if not state.is_completed():
+            err = state.data if isinstance(state.data, BaseException) else None
+            reason = f"{type(err).__name__}: {err}"[:500] if err else state.message
+            submit_more()
+            yield record_failure(src, job.url, job.run_id, reason)
+            continue
+        outcome = fut.result()
+        if isinstance(outcome, Prepared):
+            track(load.submit(src, outcome, job), src)
+            continue
         submit_more()
-        yield fut, src
+        yield outcome
+
+
+_CHECKED = (FileStatus.LOADED, FileStatus.SUPERSEDED, FileStatus.QUARANTINED)
 
 
 def _publish_artifacts(run_id: int, results: list[FileResult], skipped: int) -> None:
-    counts = Counter(r.status for r in results)
+    counts = Counter(str(r.status) for r in results)
     lines = [
         f"# Ingest run {run_id}",
         "",
         f"- files processed: **{len(results)}**, unchanged and skipped: **{skipped}**",
-        *(f"- {s}: **{counts.get(s, 0)}**" for s in STATUSES),
+        *(f"- {s}: **{counts.get(s, 0)}**" for s in FileStatus),
         f"- projects loaded: **{sum(r.projects for r in results)}**, "
         f"indicators loaded: **{sum(r.indicators for r in results)}**",
         f"- data-quality warnings: **{sum(r.warnings for r in results)}**",
     ]
-    checked = [r for r in results if r.status in ("loaded", "superseded", "quarantined")]
+    checked = [r for r in results if r.status in _CHECKED]
     failed_checks = Counter(c for r in results for c in r.failed_checks)
     lines += [
         "",
@@ -244,7 +280,7 @@ def _publish_artifacts(run_id: int, results: list[FileResult], skipped: int) -> 
     if failed_checks:
         lines += ["", "| check | notices failing |", "|---|---|"]
         lines += [f"| {name} | {n} |" for name, n in failed_checks.most_common()]
-    problems = [r for r in results if r.status in ("rejected", "quarantined", "failed")]
+    problems = [r for r in results if r.status in ATTENTION_STATUSES]
     if problems:
         lines += ["", "## Files needing attention", "", "| file | status | reason |", "|---|---|---|"]
         lines += [f"| {r.file} | {r.status} | {(r.reason or '').replace('|', '/')} |" for r in problems]

@@ -1,13 +1,15 @@
-"""One file through the stages: extract → transform → quality gate → load. No orchestration here.
+"""One file through the stages: extract → transform → quality gate (`prepare`), then load. No orchestration.
 
-The CPU-bound stages (extract, transform, gate) run in reader processes (`prepare_file`); this process only
-loads. Every outcome is recorded in the warehouse before this returns; database faults propagate so that the
-caller can retry the file, and a file is never half-loaded (`load_notice` is one transaction).
+The CPU-bound stages run in reader processes (`prepare_file`); `read_file` hands a file to them and turns
+what comes back into a `Prepared`; `load_file` records the outcome or loads the notice in one transaction.
+The flow runs the two as separate tasks, so that a database fault retries the load alone. Database faults
+propagate; a file is never half-loaded.
 """
 
 from __future__ import annotations
 
 import fcntl
+import logging
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -15,22 +17,19 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from contracts.frames import NoticeFrames
+from contracts.records import CheckResult, NoticeMeta
+from contracts.statuses import FINAL_STATUSES, SKIPPED, FileStatus, RunStatus
 from expectations.gate import QualityGate, failed_errors, quarantine_reason
-from extract.errors import ExtractError
-from extract.isolated import Extractor, read_guarded
+from extract import PARSER_VERSION
+from extract.errors import ExtractError, ReaderBug
+from extract.isolated import Extractor, read_guarded, reader_bug
 from flows.sources import SourceFile
-from load.loader import (
-    DONE_STATUSES,
-    CheckResult,
-    NoticeMeta,
-    finish_run,
-    known_statuses,
-    load_notice,
-    log_file,
-    record_outcome,
-    start_run,
-)
-from transform.normalize import MoneyError, NoticeFrames, normalize
+from load.facts import load_notice
+from load.ops import finish_run, known_statuses, log_file, record_outcome, start_run
+from transform.normalize import MoneyError, normalize
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -39,15 +38,13 @@ class FileResult:
 
     file: str
     sha256: str
-    status: str
+    status: FileStatus
     reason: str | None = None
     projects: int = 0
     indicators: int = 0
     warnings: int = 0
     failed_checks: list[str] = field(default_factory=list)
-    stages: dict[str, float] = field(
-        default_factory=dict
-    )  # seconds per stage: extract, transform, gate, load
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage: extract … load
     pages: int = 0
     seconds: float = 0.0
 
@@ -64,32 +61,36 @@ class RunSummary:
     results: list[dict] = field(default_factory=list)
 
 
-def split_known(engine: Engine, files: list[SourceFile]) -> tuple[list[SourceFile], dict[str, str]]:
+def split_known(
+    engine: Engine, files: list[SourceFile], retry_rejected: bool = False
+) -> tuple[list[SourceFile], dict[str, FileStatus]]:
     """The files still to ingest, and the final status of those already in the warehouse (by sha256).
 
-    A file with a final status is never extracted again; failed files are retried."""
+    A file with a final status is not read again; failed files are retried, and rejected ones too when
+    `retry_rejected` (a time-out or a memory kill may pass on a quieter machine)."""
+    final = FINAL_STATUSES - ({FileStatus.REJECTED} if retry_rejected else set())
     known = {
         sha: status
         for sha, status in known_statuses(engine, [f.sha256 for f in files if f.sha256]).items()
-        if status in DONE_STATUSES
+        if status in final
     }
     return [f for f in files if f.sha256 not in known], known
 
 
-def log_skipped(engine: Engine, run_id: int, files: list[SourceFile], known: dict[str, str]) -> int:
+def log_skipped(engine: Engine, run_id: int, files: list[SourceFile], known: dict[str, FileStatus]) -> int:
     skipped = [f for f in files if f.sha256 in known]
     for f in skipped:
-        log_file(engine, run_id, f.uri, f.sha256, "skipped", f"unchanged ({known[f.sha256]})")
+        log_file(engine, run_id, f.uri, f.sha256, SKIPPED, f"unchanged ({known[f.sha256]})")
     return len(skipped)
 
 
 def record_unchanged_run(
-    engine: Engine, sources: list[str], files: list[SourceFile], known: dict[str, str]
+    engine: Engine, sources: list[str], files: list[SourceFile], known: dict[str, FileStatus]
 ) -> RunSummary:
     """A run that found nothing new: recorded in the warehouse like any other, with no file to process."""
     run_id = start_run(engine, sources, None)
     skipped = log_skipped(engine, run_id, files, known)
-    finish_run(engine, run_id, "completed", {}, len(files), skipped)
+    finish_run(engine, run_id, RunStatus.COMPLETED, {}, len(files), skipped)
     return RunSummary(run_id=run_id, files=len(files), skipped=skipped, by_status={})
 
 
@@ -114,14 +115,19 @@ class _Clock:
 
 @dataclass
 class Prepared:
-    """One file read, normalized and checked in a reader process: everything the loader needs from it."""
+    """One file read, normalized and checked: everything the loader needs from it.
 
-    pages: int
-    producer: str | None
-    stages: dict[str, float]  # seconds per stage, measured in the reader process
+    `status`/`reason` are set when the file cannot be loaded whatever the checks say: rejected (the file's
+    fault), failed (a bug of ours, `traceback` attached)."""
+
+    pages: int = 0
+    producer: str | None = None
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, measured where they ran
     frames: NoticeFrames | None = None
     checks: list[CheckResult] = field(default_factory=list)
-    rejected: str | None = None  # why the notice cannot be loaded at all (e.g. unreadable money)
+    status: FileStatus | None = None
+    reason: str | None = None
+    traceback: str | None = None
 
 
 _gates: dict[str | None, QualityGate] = {}  # per reader process, by Data Docs folder
@@ -140,13 +146,21 @@ def warm_worker(docs_dir: str | None = None) -> None:
 
 def prepare_file(
     path: str, max_pages: int, label: str | None = None, docs_dir: str | None = None
-) -> Prepared | ExtractError:
+) -> Prepared | ExtractError | ReaderBug:
     """The CPU-bound part of one file, run in a reader process (`Extractor(work=prepare_file)`): extract,
     transform and the quality gate (one GX context per process). A notice that fails an error-level check
-    gets Data Docs in `docs_dir`, under the name `label` (the file's name)."""
+    gets Data Docs in `docs_dir`, under the name `label` (the file's name). An error raised by this
+    program's code comes back as a `ReaderBug` value, the file's faults as `ExtractError` values."""
     raw = read_guarded(path, max_pages)
-    if isinstance(raw, ExtractError):
+    if isinstance(raw, ExtractError | ReaderBug):
         return raw
+    try:
+        return _normalize_and_check(raw, path, label, docs_dir)
+    except Exception as exc:
+        return reader_bug(exc)
+
+
+def _normalize_and_check(raw, path: str, label: str | None, docs_dir: str | None) -> Prepared:
     clock = _Clock()
     clock.stages["extract"] = round(raw.seconds, 4)
     prep = Prepared(pages=raw.pages, producer=raw.producer, stages=clock.stages)
@@ -154,7 +168,7 @@ def prepare_file(
         with clock.stage("transform"):
             prep.frames = normalize(raw)
     except MoneyError as exc:
-        prep.rejected = f"unreadable money value: {exc}"
+        prep.status, prep.reason = FileStatus.REJECTED, f"unreadable money value: {exc}"
         return prep
     if not prep.frames.projects.empty:
         gate = _gate(docs_dir)
@@ -177,30 +191,43 @@ def _docs_lock(docs_dir: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def process_file(src: SourceFile, engine: Engine, extractor: Extractor, run_id: int | None) -> FileResult:
-    """One file through the stages. `extractor` runs `prepare_file` (in reader processes); this process
-    records the outcome or loads the notice."""
+def read_file(src: SourceFile, extractor: Extractor, logger: logging.Logger | None = None) -> Prepared:
+    """Hand one file to the reader processes; whatever becomes of it comes back as a `Prepared`. A bug of
+    ours is logged with its traceback on `logger` (the flow passes its run logger)."""
+    if src.error:  # a download that failed: nothing to read
+        return Prepared(status=FileStatus.FAILED, reason=src.error)
+    started = time.perf_counter()
+    try:
+        return extractor.read(src.path, label=src.name)
+    except ExtractError as exc:
+        return Prepared(
+            status=exc.status, reason=exc.reason, stages={"extract": round(time.perf_counter() - started, 4)}
+        )
+    except ReaderBug as exc:
+        (logger or log).error("reading %s failed in this program's code:\n%s", src.name, exc.traceback)
+        return Prepared(status=exc.status, reason=exc.reason, traceback=exc.traceback)
+
+
+def load_file(src: SourceFile, prep: Prepared, engine: Engine, run_id: int | None) -> FileResult:
+    """Record what became of one prepared file, or load its notice (one transaction either way)."""
     clock = _Clock()
+    clock.stages.update(prep.stages)  # stage times as measured where they ran
+    if src.error:
+        log_file(engine, run_id, src.uri, None, FileStatus.FAILED, src.error)
+        return FileResult(file=src.name, sha256="", status=FileStatus.FAILED, reason=src.error)
     f = src.meta
-    meta = NoticeMeta()
+    frames = prep.frames
+    meta = NoticeMeta(parser_version=PARSER_VERSION, pages=prep.pages, producer=prep.producer)
+    if frames is not None:
+        codes = frames.projects["department_code"].dropna()
+        meta.title, meta.budget_year, meta.published_on = (
+            frames.title,
+            frames.budget_year,
+            frames.published_on,
+        )
+        meta.department_code = str(codes.mode().iloc[0]) if len(codes) else None
 
-    def finish(status: str, reason: str | None = None, checks=(), frames=None, **kw) -> FileResult:
-        """Record a file that loads nothing; return its result."""
-        with clock.stage("load"):
-            record_outcome(
-                engine,
-                f,
-                meta,
-                status,
-                reason,
-                run_id,
-                checks=checks,
-                quarantine=frames,
-                seconds=clock.total(),
-            )
-        return result(status, reason, **kw)
-
-    def result(status: str, reason: str | None = None, **kw) -> FileResult:
+    def result(status: FileStatus, reason: str | None = None, **kw) -> FileResult:
         return FileResult(
             file=src.name,
             sha256=src.sha256,
@@ -212,29 +239,24 @@ def process_file(src: SourceFile, engine: Engine, extractor: Extractor, run_id: 
             **kw,
         )
 
-    try:
-        prep = extractor.read(src.path, label=src.name)
-    except ExtractError as exc:
-        return finish(exc.status, exc.reason)
-    # stage times as measured in the reader process (time queued for a free reader is not work)
-    clock.stages.update(prep.stages)
-    meta.pages, meta.producer = prep.pages, prep.producer
-    if prep.rejected:
-        return finish("rejected", prep.rejected)
-    frames = prep.frames
-    codes = frames.projects["department_code"].dropna()
-    meta.title, meta.budget_year, meta.published_on = frames.title, frames.budget_year, frames.published_on
-    meta.department_code = str(codes.mode().iloc[0]) if len(codes) else None
-    if frames.projects.empty:
-        return finish("no_targets", "readable PDF without target tables")
+    def finish(status: FileStatus, reason: str | None, checks=(), quarantine=None, **kw) -> FileResult:
+        """Record a file that loads nothing."""
+        with clock.stage("load"):
+            record_outcome(
+                engine, f, meta, status, reason, run_id, checks, quarantine=quarantine, seconds=clock.total()
+            )
+        return result(status, reason, **kw)
 
+    if prep.status is not None:
+        return finish(prep.status, prep.reason)
+    if frames is None or frames.projects.empty:
+        return finish(FileStatus.NO_TARGETS, "readable PDF without target tables")
     checks = prep.checks
     failed = [f"{c.severity}: {c.expectation}" for c in checks if not c.success]
-    warnings = sum(1 for c in checks if not c.success and c.severity == "warning")
+    warnings = sum(c.failed_warning for c in checks)
     if failed_errors(checks):
-        return finish(
-            "quarantined", quarantine_reason(checks), checks, frames, warnings=warnings, failed_checks=failed
-        )
+        reason = quarantine_reason(checks)
+        return finish(FileStatus.QUARANTINED, reason, checks, frames, warnings=warnings, failed_checks=failed)
     with clock.stage("load"):
         outcome = load_notice(engine, f, meta, frames, run_id, checks, seconds=clock.total())
     return result(
@@ -245,3 +267,8 @@ def process_file(src: SourceFile, engine: Engine, extractor: Extractor, run_id: 
         warnings=warnings,
         failed_checks=failed,
     )
+
+
+def process_file(src: SourceFile, engine: Engine, extractor: Extractor, run_id: int | None) -> FileResult:
+    """One file through every stage, without Prefect (the flow runs the two halves as separate tasks)."""
+    return load_file(src, read_file(src, extractor), engine, run_id)

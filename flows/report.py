@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import desc, func, select
 
-from load.db import WarehouseError, current_revision, make_engine, masked, warehouse_url
+from contracts.statuses import ATTENTION_STATUSES, FileStatus
+from load.db import WarehouseError, current_revision, make_engine, masked
 from load.models import DimSourceDocument, OpsFileEvent, OpsQualityResult, OpsRun
 
 
-def status_report(url: str | None = None, runs: int = 5) -> str:
-    url = warehouse_url(url)
+def status_report(url: str, runs: int = 5) -> str:
     engine = make_engine(url)
     try:
         try:
@@ -47,7 +47,7 @@ def status_report(url: str | None = None, runs: int = 5) -> str:
                 out.append(f"  {status:<12} {n}")
             problems = conn.execute(
                 select(DimSourceDocument.file_name, DimSourceDocument.status, DimSourceDocument.reason)
-                .where(DimSourceDocument.status.in_(["rejected", "quarantined", "failed"]))
+                .where(DimSourceDocument.status.in_(ATTENTION_STATUSES))
                 .order_by(desc(DimSourceDocument.ingested_at))
                 .limit(20)
             ).all()
@@ -56,7 +56,7 @@ def status_report(url: str | None = None, runs: int = 5) -> str:
                 out += [f"  {s:<11} {name}: {reason}" for name, s, reason in problems]
             failed_downloads = conn.execute(
                 select(OpsFileEvent.source_uri, OpsFileEvent.reason)
-                .where(OpsFileEvent.status == "failed", OpsFileEvent.sha256.is_(None))
+                .where(OpsFileEvent.status == FileStatus.FAILED, OpsFileEvent.sha256.is_(None))
                 .order_by(desc(OpsFileEvent.event_id))
                 .limit(10)
             ).all()

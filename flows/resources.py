@@ -25,16 +25,19 @@ def engine_for(url: str) -> Engine:
         return _engines[url]
 
 
-def extractor_for(workers: int, timeout_s: float, max_pages: int, output_dir: str) -> Extractor:
+def extractor_for(
+    workers: int, timeout_s: float, memory_mb: int, max_pages: int, output_dir: str
+) -> Extractor:
     """Reader processes that extract, transform and check each file (`pipeline.prepare_file`), writing
     Data Docs of quarantined notices under `output_dir`/data-docs."""
     with _lock:
-        key = (workers, timeout_s, max_pages, output_dir)
+        key = (workers, timeout_s, memory_mb, max_pages, output_dir)
         if key not in _extractors:
             docs_dir = str(Path(output_dir) / "data-docs")
             _extractors[key] = Extractor(
                 workers=workers,
                 timeout_s=timeout_s,
+                memory_mb=memory_mb,
                 max_pages=max_pages,
                 work=partial(prepare_file, docs_dir=docs_dir),
                 warm=partial(warm_worker, docs_dir=docs_dir),

@@ -1,14 +1,43 @@
-"""Prefect settings for local runs, applied before Prefect is imported (explicit environment wins).
+"""The run's settings, read once from the environment; and Prefect's defaults for local runs.
 
-A local run starts Prefect's ephemeral API server itself; on a fresh PREFECT_HOME that takes longer than
-Prefect's default 20 s start-up timeout, and analytics would try to reach the network.
+`Settings` is the one place the `NOTICES_*` environment variables are read. The CLI's options and the flow's
+parameters default to it, and pass plain values down to the stages, which read no environment themselves.
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-DEFAULTS = {
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_WAREHOUSE_URL = "sqlite:///warehouse.db"
+
+
+class Settings(BaseSettings):
+    """`NOTICES_WAREHOUSE_URL`, `NOTICES_CACHE_DIR`, `NOTICES_FILE_TIMEOUT`, `NOTICES_WORKER_MEMORY_MB`,
+    `NOTICES_MAX_PAGES`, `NOTICES_WORKERS`."""
+
+    model_config = SettingsConfigDict(env_prefix="NOTICES_", extra="ignore")
+
+    warehouse_url: str = DEFAULT_WAREHOUSE_URL
+    cache_dir: Path = Field(default_factory=lambda: Path.home() / ".cache" / "budget-notices" / "downloads")
+    file_timeout: float = Field(300.0, gt=0, description="seconds allowed to read one file")
+    worker_memory_mb: int = Field(2048, ge=0, description="address-space cap of a reader process (0: none)")
+    max_pages: int = Field(2000, ge=1, description="files with more pages are rejected")
+    workers: int = Field(1, ge=1, description="reader processes working in parallel")
+
+
+def settings(**overrides) -> Settings:
+    """The environment's settings with the given values (those that are not None) put over them."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+# Prefect reads its settings when it is imported. A local run starts Prefect's API server itself; on a fresh
+# PREFECT_HOME that takes longer than Prefect's default 20 s start-up timeout, and analytics would try to reach
+# the network.
+PREFECT_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
     "PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY": "false",
@@ -17,6 +46,7 @@ DEFAULTS = {
 }
 
 
-def apply() -> None:
-    for key, value in DEFAULTS.items():
+def apply_prefect_defaults() -> None:
+    """Set the defaults above where the environment sets nothing (explicit environment wins)."""
+    for key, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)

@@ -19,14 +19,11 @@ from urllib.parse import unquote, urljoin, urlparse
 import httpx
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
-from load.loader import FileMeta
+from contracts.records import FileMeta
 
 MAX_DOWNLOAD_BYTES = 200 * 1024 * 1024
 MAX_REDIRECTS = 5
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
-DEFAULT_CACHE = Path(
-    os.environ.get("NOTICES_CACHE_DIR", Path.home() / ".cache" / "budget-notices" / "downloads")
-)
 
 
 class SourceError(Exception):
@@ -57,10 +54,10 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def iter_sources(sources: list[str], cache_dir: Path | None = None) -> Iterator[SourceFile]:
+def iter_sources(sources: list[str], cache_dir: str | Path) -> Iterator[SourceFile]:
     """Expand every SOURCE argument into files, in a stable order, each file once (downloads are cached
-    in `cache_dir`, default $NOTICES_CACHE_DIR or ~/.cache/budget-notices/downloads)."""
-    cache_dir = cache_dir or DEFAULT_CACHE
+    in `cache_dir`, keyed by sha256)."""
+    cache_dir = Path(cache_dir)
     seen: set[str] = set()
     for source in sources:
         for item in _expand(source, cache_dir):

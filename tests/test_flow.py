@@ -166,3 +166,27 @@ def test_cli_never_prints_the_warehouse_password(pg_server):
     done = _cli("status", "--warehouse", url)
     assert done.returncode == 0, done.stderr
     assert "hunter2" not in done.stdout + done.stderr and "***" in done.stdout
+
+
+def test_cli_options_default_to_the_notices_settings(monkeypatch, tmp_path):
+    """`NOTICES_FILE_TIMEOUT` and friends reach the run; an option given on the command line wins."""
+    from typer.testing import CliRunner
+
+    from flows import cli
+
+    seen = {}
+    monkeypatch.setattr(cli, "_ingest", lambda sources, cfg, *rest: seen.update(cfg=cfg))
+    monkeypatch.setattr(cli.LocalServer, "start_if_needed", classmethod(lambda cls: None))
+    env = {
+        "NOTICES_FILE_TIMEOUT": "7",
+        "NOTICES_WORKERS": "3",
+        "NOTICES_WAREHOUSE_URL": f"sqlite:///{tmp_path / 'env.db'}",
+    }
+    runner = CliRunner()
+    assert runner.invoke(cli.app, ["ingest", str(SEED)], env=env).exit_code == 0
+    cfg = seen["cfg"]
+    assert (cfg.file_timeout, cfg.workers, cfg.warehouse_url) == (7.0, 3, env["NOTICES_WAREHOUSE_URL"])
+    assert runner.invoke(cli.app, ["ingest", str(SEED), "--timeout", "9"], env=env).exit_code == 0
+    assert seen["cfg"].file_timeout == 9.0
+    bad = runner.invoke(cli.app, ["ingest", str(SEED)], env={"NOTICES_FILE_TIMEOUT": "soon"})
+    assert bad.exit_code == 2 and "file_timeout" in bad.output

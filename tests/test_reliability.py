@@ -11,11 +11,19 @@ from reportlab.lib import pdfencrypt
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from extract.errors import CorruptPdf, EncryptedPdf, ExtractError, ExtractTimeout, NoTextLayer, TooLarge
+from extract.errors import (
+    CorruptPdf,
+    EncryptedPdf,
+    ExtractError,
+    ExtractTimeout,
+    NoTextLayer,
+    ReaderBug,
+    TooLarge,
+)
 from extract.isolated import Extractor
 from load.db import make_engine
 from tests.conftest import NOTICES, SEED
-from tests.helpers import pdfcraft
+from tests.helpers import faults, fuzzing, pdfcraft
 from tests.helpers.fuzzing import fuzz_reader
 
 
@@ -88,9 +96,57 @@ def test_memory_cap_stops_a_runaway_reader(tmp_path):
 
 
 def test_fuzzed_sample_pdfs_never_crash_the_reader(tmp_path):
-    """Mutated copies of real notices: each is read or rejected with a reason, never an unhandled error."""
+    """Mutated copies of real notices: each is read or rejected with a reason. None may end as a bug of
+    this program's own code (which the reader reports as such, not as a corrupt file: see below)."""
     outcomes = fuzz_reader(sorted(NOTICES.glob("*.pdf")), 120, tmp_path, seed=20191)
     assert sum(outcomes.values()) == 120
+    assert outcomes["ReaderBug"] == 0, "\n\n".join(fuzzing.bugs[:3])
+    assert outcomes["read"] and outcomes["CorruptPdf"]  # the mutations reach both outcomes
+
+
+def test_a_bug_in_the_reader_is_a_bug_not_a_corrupt_file():
+    """An error raised by the reader's own code comes back as a ReaderBug with its traceback, while the
+    same kind of error raised inside pdfminer means a broken file."""
+    with Extractor(workers=1, work=faults.read_with_a_bug) as ex, pytest.raises(ReaderBug) as bug:
+        ex.read(NOTICES / "notice_001.pdf")
+    assert "IndexError" in bug.value.reason and "internal error" in bug.value.reason
+    assert "in broken" in bug.value.traceback and not isinstance(bug.value, ExtractError)
+
+
+def test_a_bug_in_transform_fails_the_file_and_the_next_run_retries_it(tmp_path):
+    from flows.pipeline import process_file, split_known
+    from flows.sources import iter_sources
+    from load.db import ensure_schema
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    ensure_schema(engine)
+    (src,) = iter_sources([str(NOTICES / "notice_001.pdf")], tmp_path)
+    with Extractor(workers=1, work=faults.prepare_with_a_bug) as ex:
+        result = process_file(src, engine, ex, None)
+    assert result.status == "failed" and "KeyError: 'planted bug'" in result.reason
+    with engine.connect() as c:
+        row = c.execute(sa.text("select status, reason from v_source_files")).one()
+    assert row[0] == "failed" and "internal error" in row[1]
+    todo, known = split_known(engine, [src])
+    assert todo == [src] and known == {}
+    engine.dispose()
+
+
+def test_rejected_files_are_read_again_only_when_asked(tmp_path):
+    from flows.pipeline import prepare_file, process_file, split_known
+    from flows.sources import iter_sources
+    from load.db import ensure_schema
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    ensure_schema(engine)
+    bad = tmp_path / "half.pdf"
+    bad.write_bytes(SEED.read_bytes()[: len(SEED.read_bytes()) // 2])
+    (src,) = iter_sources([str(bad)], tmp_path)
+    with Extractor(workers=1, work=prepare_file) as ex:
+        assert process_file(src, engine, ex, None).status == "rejected"
+    assert split_known(engine, [src])[0] == []
+    assert split_known(engine, [src], retry_rejected=True)[0] == [src]
+    engine.dispose()
 
 
 def test_database_fault_is_retried_then_recorded_failed_and_retried_next_run(
@@ -99,7 +155,12 @@ def test_database_fault_is_retried_then_recorded_failed_and_retried_next_run(
     from flows import ingest, pipeline, resources
 
     real_load = pipeline.load_notice
-    calls = {"n": 0}
+    real_read = ingest.read_file
+    calls = {"n": 0, "reads": 0}
+
+    def counted_read(src, *args, **kwargs):
+        calls["reads"] += src.name == "notice_001.pdf"
+        return real_read(src, *args, **kwargs)
 
     def flaky_load(engine, f, *args, **kwargs):
         if f.file_name == "notice_001.pdf":
@@ -110,6 +171,7 @@ def test_database_fault_is_retried_then_recorded_failed_and_retried_next_run(
         return real_load(engine, f, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "load_notice", flaky_load)
+    monkeypatch.setattr(ingest, "read_file", counted_read)
     url = warehouse_url
     files = [str(NOTICES / "notice_001.pdf"), str(NOTICES / "notice_002.pdf")]
     try:
@@ -117,7 +179,8 @@ def test_database_fault_is_retried_then_recorded_failed_and_retried_next_run(
     finally:
         resources.close_resources()
     assert summary.by_status == {"failed": 1, "loaded": 1}
-    assert calls["n"] == 3  # first try and two retries
+    assert calls["n"] == 3  # first try and two retries of the load task
+    assert calls["reads"] == 1  # the file was read once: retries repeat only the load
     engine = make_engine(url)
     with engine.connect() as c:
         rows = dict(c.execute(sa.text("select source_file, status from v_source_files")).all())

@@ -137,7 +137,7 @@ def test_only_http_and_https(tmp_path):
         with pytest.raises(SourceError, match="unsupported"):
             list(iter_sources([bad], cache_dir=tmp_path))
     with pytest.raises(SourceError, match="no such"):
-        list(iter_sources([str(tmp_path / "missing.pdf")]))
+        list(iter_sources([str(tmp_path / "missing.pdf")], tmp_path))
 
 
 def test_folder_is_recursive_and_deduplicated(tmp_path):
@@ -146,7 +146,7 @@ def test_folder_is_recursive_and_deduplicated(tmp_path):
     (nested / "通知.PDF").write_bytes(SEED.read_bytes())
     (tmp_path / "copy.pdf").write_bytes(SEED.read_bytes())
     (tmp_path / "notes.txt").write_text("x")
-    items = list(iter_sources([str(tmp_path), str(nested / "通知.PDF")]))
+    items = list(iter_sources([str(tmp_path), str(nested / "通知.PDF")], tmp_path / "cache"))
     assert len(items) == 1 and items[0].sha256 == sha256_of(SEED)
     assert Path(items[0].uri).is_absolute()
 
@@ -154,7 +154,7 @@ def test_folder_is_recursive_and_deduplicated(tmp_path):
 def test_flow_ingests_an_index_page_then_skips_it_unchanged(server, prefect_harness, tmp_path, monkeypatch):
     from flows import ingest, resources
 
-    monkeypatch.setattr(sources, "DEFAULT_CACHE", tmp_path / "cache")
+    monkeypatch.setenv("NOTICES_CACHE_DIR", str(tmp_path / "cache"))
     url = f"sqlite:///{tmp_path / 'w.db'}"
     try:
         first = ingest.ingest_notices(sources=[f"{server}/index.html"], warehouse=url)
@@ -176,6 +176,6 @@ def test_cli_precheck_leaves_http_sources_to_the_flow(server, tmp_path):
 
     engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
     ensure_schema(engine)
-    assert _unchanged_run(engine, [f"{server}/index.html"]) is None
+    assert _unchanged_run(engine, [f"{server}/index.html"], tmp_path / "cache", False) is None
     assert _Handler.hits == {}
     engine.dispose()

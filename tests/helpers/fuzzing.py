@@ -6,7 +6,7 @@ import random
 from collections import Counter
 from pathlib import Path
 
-from extract.errors import ExtractError
+from extract.errors import ExtractError, ReaderBug
 from extract.isolated import Extractor
 
 
@@ -28,7 +28,8 @@ def fuzz_reader(
     seeds: list[Path], n: int, work_dir: Path, seed: int = 0, workers: int = 2, timeout_s: float = 20
 ) -> Counter:
     """Read `n` mutated files; every one must be read or rejected with a reason. Returns outcome counts,
-    keyed 'read' or the rejecting error's class name; anything else propagates (a crash)."""
+    keyed 'read', the rejecting error's class name, or 'ReaderBug' (this program's own code raised: its
+    tracebacks are in `bugs`); anything else propagates (a crash)."""
     rng = random.Random(seed)
     originals = [p.read_bytes() for p in seeds]
     outcomes: Counter = Counter()
@@ -43,4 +44,10 @@ def fuzz_reader(
                 if not exc.reason:
                     raise AssertionError(f"rejection without a reason for input {i}") from exc
                 outcomes[type(exc).__name__] += 1
+            except ReaderBug as exc:
+                outcomes["ReaderBug"] += 1
+                bugs.append(exc.traceback)
     return outcomes
+
+
+bugs: list[str] = []  # tracebacks of the ReaderBugs `fuzz_reader` met, for the failure message
