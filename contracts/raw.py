@@ -19,10 +19,13 @@ class RawProject:
 
     label: str | None  # 附件 3 / 附加 3, when printed
     table_title: str | None  # 自治区本级部门 2019 年项目支出预算绩效目标表
-    header: dict[str, str]  # name, unit, department, period, total, fiscal, other, goal
+    header: dict[str, str]  # name, unit, department, period, total, fiscal, other, goal … (extract.layout)
     grid_columns: list[str]  # roles of the grid's columns, in print order
     rows: list[RawIndicatorRow] = field(default_factory=list)
     page: int = 0
+    last_page: int = 0
+    scope: str = "project"  # project | department (a department-wide table, 部门整体绩效目标表)
+    money_unit: str | None = None  # 万元 | 元, as the latest 金额单位 line before the table said
 
 
 @dataclass
@@ -32,6 +35,7 @@ class RawNotice:
     pages: int
     cover_text: str  # text of page 1 outside tables (title, letter, signature, date)
     projects: list[RawProject]
+    titles: list[str] = field(default_factory=list)  # target-table titles and year lines, in print order
     producer: str | None = None
     pages_read: list[int] = field(default_factory=list)
     seconds: float = 0.0  # time spent reading, measured where the reading ran

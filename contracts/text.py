@@ -17,7 +17,6 @@ _MULTISPACE = re.compile(r"\s+")
 # NFKC maps full-width ASCII to ASCII but leaves these alone, and maps some (： ，) that we want to keep
 # in their CJK form; we restore the CJK punctuation after NFKC where it follows or precedes CJK text.
 _PUNCT_TO_CJK = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"}
-_BRACKETS = str.maketrans({"〔": "[", "〕": "]", "［": "[", "］": "]"})
 
 
 def join_lines(text: str) -> str:
@@ -38,7 +37,6 @@ def clean(text: str | None) -> str:
     if text is None:
         return ""
     text = join_lines(unicodedata.normalize("NFKC", str(text)).replace("\u00a0", " "))
-    text = text.translate(_BRACKETS)
     text = _MULTISPACE.sub(" ", text)
     text = _SPACE_NEXT_TO_CJK.sub("", text)
     return _unify_punct(text).strip()

@@ -122,3 +122,35 @@ class ValueKind(StrEnum):
 
 COMPARATORS = tuple(c.value for c in Comparator)
 VALUE_KINDS = tuple(k.value for k in ValueKind)
+
+
+class DocumentKind(StrEnum):
+    """`document_kind`: what a source document is (DESIGN §3, contract v2)."""
+
+    NOTICE = "notice"  # a stand-alone disclosure of project targets (…绩效目标公开)
+    DEPARTMENT_BUDGET = "department_budget"  # 部门预算: the department with all its units
+    UNIT_BUDGET = "unit_budget"  # 单位预算: one unit
+    DEPARTMENT_OVERALL = "department_overall"  # 部门整体绩效目标申报表: a department-wide declaration
+
+
+class Scope(StrEnum):
+    """`scope` of a project row: one project, or a department as a whole (部门整体绩效目标)."""
+
+    PROJECT = "project"
+    DEPARTMENT = "department"
+
+
+DOCUMENT_KINDS = tuple(k.value for k in DocumentKind)
+SCOPES = tuple(s.value for s in Scope)
+
+
+def split_levels(text: str | None) -> tuple[str, str, str]:
+    """Three levels printed run together in one cell ('产出指标数量指标开展监测工作') → (level1, level2,
+    level3), cut at the longest level names (or aliases) it starts with; what is left is level3."""
+    rest = strip_star(compact(text))[0]
+    out = []
+    for names in (LEVEL1 | LEVEL1_ALIASES.keys(), LEVEL2 | LEVEL2_ALIASES.keys()):
+        head = max((n for n in names if rest.startswith(n) and len(n) >= 4), key=len, default="")
+        out.append(head)
+        rest = rest[len(head) :]
+    return out[0], out[1], rest

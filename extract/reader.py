@@ -12,7 +12,7 @@ import os
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pdfplumber
@@ -23,7 +23,7 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from contracts.raw import RawIndicatorRow, RawNotice, RawProject
 from contracts.text import compact
 from contracts.vocabulary import fits_under, is_level_name
-from extract import layout, unruled
+from extract import grid, layout, unruled
 from extract.errors import (
     MAX_PAGES,
     CorruptPdf,
@@ -48,8 +48,6 @@ RULED = {
     "snap_tolerance": 3,
     "join_tolerance": 3,
 }
-# Header fields that only a target table's header block has; two of them make a table a target table.
-TARGET_HEADER_FIELDS = {"unit", "department", "period", "goal"}
 BAD_TEXT = re.compile(r"\(cid:\d+\)|\ufffd")
 
 
@@ -61,6 +59,9 @@ class _Block:
     top: float
     text: str | None = None
     rows: list[list[str | None]] | None = None
+    open: set[tuple[int, int]] = field(default_factory=set)  # (row, column) of cells cut by the page break
+    xs: list[float] = field(default_factory=list)  # a ruled table's column boundaries
+    open_top: set[tuple[int, int]] = field(default_factory=set)  # cells continued from the page before
 
 
 def read_notice(source: str | Path | bytes, max_pages: int = MAX_PAGES) -> RawNotice:
@@ -87,11 +88,12 @@ def read_notice(source: str | Path | bytes, max_pages: int = MAX_PAGES) -> RawNo
             raise
         raise CorruptPdf(f"corrupt PDF: {type(exc).__name__}: {exc}"[:300]) from exc
     cover = "\n".join(b.text for b in blocks if b.page == 1 and b.text is not None)
-    projects = _cut_projects(blocks)
+    cutter = _cut_projects(blocks)
     return RawNotice(
         pages=len(page_texts),
         cover_text=cover,
-        projects=projects,
+        projects=cutter.projects,
+        titles=cutter.titles,
         producer=str(producer) if producer else None,
         pages_read=selected,
         seconds=time.perf_counter() - started,
@@ -177,6 +179,9 @@ def _blocks(pdf: pdfplumber.PDF) -> Iterator[_Block]:
     for page in pdf.pages:
         try:
             tables = [t for t in page.find_tables(RULED) if t.rows and not _shaded_band(t)]
+            if explicit := grid.explicit_rulings(page, tables):
+                settings = {**RULED, "explicit_horizontal_lines": explicit}
+                tables = [t for t in page.find_tables(settings) if t.rows and not _shaded_band(t)]
             lines = page.extract_text_lines(return_chars=bool(not tables))
             if not tables:
                 size = unruled.page_size(page.chars)
@@ -184,9 +189,24 @@ def _blocks(pdf: pdfplumber.PDF) -> Iterator[_Block]:
                     yield _Block(page.page_number, top, text=text, rows=rows)
                 continue
             walker.reset()
+            chars = grid.page_chars(page)
+            items: list[_Block] = []
+            for t in tables:
+                found = grid.table_rows(t, chars)
+                items.append(
+                    _Block(
+                        page.page_number,
+                        t.bbox[1],
+                        rows=found.cells,
+                        open=found.open,
+                        open_top=found.open_top,
+                        xs=found.xs,
+                    )
+                )
             boxes = [t.bbox for t in tables]
-            items: list[_Block] = [_Block(page.page_number, t.bbox[1], rows=t.extract()) for t in tables]
             for line in lines:
+                if line["bottom"] < 0 or line["top"] > page.height:
+                    continue  # drawn past the page's edge: clipped in print, part of a cut cell's text
                 mid_x = (line["x0"] + line["x1"]) / 2
                 mid_y = (line["top"] + line["bottom"]) / 2
                 if any(x0 <= mid_x <= x1 and top <= mid_y <= bottom for x0, top, x1, bottom in boxes):
@@ -204,31 +224,95 @@ def _shaded_band(table) -> bool:
 
 
 class _Cutter:
-    """Walks blocks in reading order and cuts them into projects (header rows, then grid rows)."""
+    """Walks blocks in reading order and cuts them into projects.
+
+    A *block* target table prints one project: header rows (label | value), then the grid header and one row
+    per indicator. A *wide* target table prints the project's fields as columns beside the grid (项目名称 |
+    项目总额 | 绩效目标 | 一级指标 …): every row is an indicator, and a project's cells are merged down its rows,
+    several projects stacked and continued over pages. Titles set what follows: the budget year, whether the
+    table covers a department as a whole, the money unit, and whether it is a self-evaluation (not targets).
+    """
 
     def __init__(self) -> None:
         self.projects: list[RawProject] = []
+        self.titles: list[str] = []  # target-table titles and year lines, in order
         self.label: str | None = None
         self.title: str | None = None
+        self.title_fresh = False  # a target title came and no project has started since
+        self.scope = "project"
+        self.money_unit: str | None = None
+        self.skipping = False  # inside a self-evaluation table: not targets
         self.header_rows: list[list[str | None]] = []
         self.roles: list[str | None] | None = None
         self.grid_header: list[str] | None = None
+        self.wide: dict[int, str] | None = None  # a wide table's project columns: column → field
+        self.wide_at: list[
+            tuple[float, str, bool]
+        ] = []  # (x of a column's middle, its field or role, is field)
+        self.cut_at_foot = False  # the current wide project's cells were cut by the page's foot
+        self.wide_header_done = False
+        self.wide_xs: list[float] = []
         self.current: RawProject | None = None
         self.last_page = 0
 
+    # ------------------------------------------------------------------ text
+
     def text(self, block: _Block) -> None:
-        line = block.text or ""
+        self._line(block.text or "")
+
+    def _line(self, line: str) -> bool:
+        """Take a title, annex label, year or money-unit line; False when the line is none of these."""
+        text = compact(line)
+        unit = layout.MONEY_UNIT.search(text)
+        if unit:
+            self.money_unit = unit.group(1)
         if layout.ANNEX.match(line):
-            self.label = compact(line)
-        elif layout.is_table_title(line):
-            self.title = line.strip()
+            self.label = text
+        elif layout.is_table_title(line) or layout.target_title(line):
+            self.titles.append(text)
+            self.skipping = False
+            if compact(self.title) == text:
+                return True  # the title repeated on a continuation page: the table goes on
+            self._finish()
+            self.title, self.title_fresh = line.strip(), True
+            self.scope = "department" if "整体" in text else "project"
+            self.wide = None
+            self.money_unit = unit.group(1) if unit else None  # a new table states its own unit
+        elif text.endswith("表") and layout.SELF_EVALUATION.search(text) and "绩效" in text:
+            self._finish()
+            self.skipping, self.wide = True, None
+        elif _YEAR_LINE.match(text):
+            self.titles.append(text)
+        else:
+            return bool(unit)
+        return True
+
+    # ------------------------------------------------------------------ tables
 
     def table(self, block: _Block) -> None:
         assert block.rows is not None
         # the first data row of a table on a new page may finish the last row of the previous page
         first_on_page = block.page != self.last_page
-        for row in block.rows:
-            if layout.is_project_start(row):
+        if first_on_page and self.wide is None:
+            self.cut_at_foot = False
+        if self.wide is not None:
+            self._wide_columns(block.xs)
+        for r, row in enumerate(block.rows):
+            if self._title_row(row):
+                continue
+            if self.skipping:
+                continue
+            if layout.is_grid_header(row) and self._actual_values(row):
+                self._finish()  # a self-evaluation grid (实际完成值 …): not a target table
+                self.skipping = True
+                continue
+            if self.wide is not None or layout.is_wide_header(row):
+                taken = self._wide_row(row, r, block, first_on_page)
+                if taken == "row":
+                    first_on_page = False
+                if taken:
+                    continue
+            if self._starts_project(row):
                 self._start(block.page)
                 first_on_page = False
             if self.current is None:
@@ -252,8 +336,8 @@ class _Cutter:
                     self.header_rows.append(row)
                 first_on_page = False
                 continue
-            if [compact(c) for c in row] == self.grid_header:
-                continue  # header repeated on a continuation page
+            if [compact(c) for c in row] == self.grid_header or self._sub_header(row):
+                continue  # header repeated on a continuation page, or the grid header's second row
             cells = self._cells(row)
             if not any(cells.values()):
                 continue
@@ -261,11 +345,241 @@ class _Cutter:
                 self._merge_into_last(cells)
             else:
                 self.current.rows.append(RawIndicatorRow(cells=cells, page=block.page))
+            self.current.last_page = block.page
             self._levels_from_below()
             first_on_page = False
         # a block holding only a grid header repeated on a new page leaves the page's first row to come
         if not first_on_page:
             self.last_page = block.page
+
+    def _title_row(self, row: list[str | None]) -> bool:
+        """A table row that only holds a title, a year or the money unit (some tables print them in cells)."""
+        texts = [c for c in row if c and c.strip()]
+        if len(texts) != 1 or layout.header_field(texts[0]) or layout.grid_role(texts[0]):
+            return False
+        return self._line(texts[0])
+
+    def _actual_values(self, row: list[str | None]) -> bool:
+        return "actual" in layout.column_roles(row)
+
+    def _starts_project(self, row: list[str | None]) -> bool:
+        """A 项目名称 (or 部门名称) label starts a project; so does the first label row under a target title
+        when the title names the project (XX项目绩效目标表) and no 项目名称 row is printed."""
+        fields = {layout.header_field(c) for c in row} - {None, "_group"}
+        if fields & {"name", "department_name"}:
+            return True
+        if not fields or not self.title_fresh:
+            return False
+        return self.current is None or bool(self.current.rows) or self.current.table_title != self.title
+
+    def _start(self, page: int) -> None:
+        self._finish()
+        self.current = RawProject(
+            label=self.label,
+            table_title=self.title,
+            header={},
+            grid_columns=[],
+            page=page,
+            scope=self.scope,
+            money_unit=self.money_unit,
+        )
+        self.current.last_page = page
+        self.header_rows, self.roles, self.grid_header = [], None, None
+        self.label = None
+        self.title_fresh = False
+
+    def _grid_header(self, row: list[str | None]) -> None:
+        assert self.current is not None
+        self.roles = layout.column_roles(row)
+        self.grid_header = [compact(c) for c in row]
+        self.current.grid_columns = [r or "" for r in self.roles]
+        self._check_grid(self.roles, self.current.page)
+
+    @staticmethod
+    def _check_grid(roles: list[str | None], page: int) -> None:
+        needed = {"value"} if "levels" in roles else {"level1", "level3", "value"}
+        missing = needed - set(roles)
+        if missing:
+            raise UnreadableGrid(
+                f"indicator grid on page {page} has no column for {', '.join(sorted(missing))}"
+            )
+
+    def _sub_header(self, row: list[str | None]) -> bool:
+        """The second row of a two-row grid header (其中：| 财政资金 | 其他资金, or 指标值: 年度 | 实施期):
+        labels only, under the first row's merged cells. Its roles replace the merged cells' ones."""
+        if self.roles is None or self.current is None or self.current.rows:
+            return False
+        texts = [(i, c) for i, c in enumerate(row) if c and c.strip()]
+        if not texts or not all(layout.grid_role(c) or layout.header_field(c) for _, c in texts):
+            return False
+        for i, c in texts:
+            role = layout.grid_role(c)
+            if role is not None and i < len(self.roles):
+                self.roles[i] = role
+        self.current.grid_columns = [r or "" for r in self.roles]
+        return True
+
+    # ------------------------------------------------------------------ wide tables
+
+    def _wide_row(self, row: list[str | None], r: int, block: _Block, first_on_page: bool) -> str | None:
+        """One row of a wide table: "header" for a header row, "row" for an indicator row, "blank" for a row
+        without indicator cells, None when the row ends the wide table (it is then handled as any other)."""
+        if layout.is_grid_header(row):
+            roles = layout.column_roles(row)
+            fields = layout.wide_fields(row)
+            if self.wide is not None and self._same_grid(roles, fields):
+                self.wide_header_done = False  # its second row may follow
+                return "header"  # the header repeated on a continuation page
+            if not layout.is_wide_header(row):
+                self._finish()
+                self.wide = None
+                return None  # another kind of table begins
+            self._finish()
+            self.wide, self.roles = fields, roles
+            for i in fields:
+                self.roles[i] = None
+            self._check_grid(self.roles, block.page)
+            self.grid_header = [compact(c) for c in row]
+            self.wide_header_done = False
+            self.wide_xs = block.xs
+            self._keep_wide_columns()
+            self.money_unit = layout.label_money_unit(row) or self.money_unit
+            return "header"
+        if self.wide is None:
+            return None
+        if layout.is_project_start(row):
+            self._finish()
+            self.wide = None
+            return None
+        assert self.roles is not None
+        if not self.wide_header_done and self._wide_sub_header(row):
+            return "header"
+        self.wide_header_done = True
+        fields = {key: row[i] for i, key in self.wide.items() if i < len(row)}
+        cells = self._cells(row)
+        if not any(cells.values()):
+            return "blank"  # no indicator here (a strip of cut cells above the header, a blank row)
+        if all(v is None for v in fields.values()):
+            if self.current is None:
+                return "row"
+        elif not (first_on_page and (self._continued(r, block) or self._wide_continues(fields))):
+            self._start_wide(fields, block.page)
+        else:
+            self._extend_wide(fields)
+        assert self.current is not None
+        if first_on_page and self.current.rows and self._is_split_remainder(cells):
+            self._merge_into_last(cells)
+        else:
+            self.current.rows.append(RawIndicatorRow(cells=cells, page=block.page))
+        self.current.last_page = block.page
+        self.cut_at_foot = any((r, i) in block.open for i in self.wide)
+        return "row"
+
+    def _same_grid(self, roles: list[str | None], fields: dict[int, str]) -> bool:
+        """A header row repeated on a continuation page: the same grid columns as the table's. Its project
+        cells are not compared: text of cut cells is drawn over them (clipped in print)."""
+        assert self.roles is not None
+        grid_now = [r for i, r in enumerate(roles) if i not in fields and r]
+        grid_before = [r for r in self.roles if r]
+        return grid_now == grid_before
+
+    def _wide_sub_header(self, row: list[str | None]) -> bool:
+        """The second header row of a wide table (其中：| 财政资金 | 其他资金): nothing under the grid's header
+        cells, which are merged down over it. Labels it prints name the columns under the merged cells."""
+        assert self.wide is not None and self.roles is not None
+        grid_columns = [i for i, role in enumerate(self.roles) if role and i < len(row)]
+        if not grid_columns or any(row[i] is not None for i in grid_columns):
+            return False
+        for i, c in enumerate(row):
+            key = layout.column_field(c)
+            if key and key != "_group":
+                self.wide[i] = key
+        self._keep_wide_columns()
+        return True
+
+    def _keep_wide_columns(self) -> None:
+        """Remember where the wide table's columns are, to find them in its tables on later pages (which may
+        print the header garbled by cut cells' text, or lay out one column more or less)."""
+        assert self.wide is not None and self.roles is not None
+        xs = self.wide_xs
+        if len(xs) < len(self.roles) + 1:
+            self.wide_at = []
+            return
+        mid = [(xs[i] + xs[i + 1]) / 2 for i in range(len(xs) - 1)]
+        self.wide_at = [(mid[i], key, True) for i, key in self.wide.items()]
+        self.wide_at += [(mid[i], role, False) for i, role in enumerate(self.roles) if role]
+
+    def _wide_columns(self, xs: list[float]) -> None:
+        """Fields and roles of this table's columns, by where the wide table's header put them."""
+        if not self.wide_at or not xs or xs == self.wide_xs:
+            return
+        wide: dict[int, str] = {}
+        roles: list[str | None] = [None] * (len(xs) - 1)
+        for x, name, is_field in self.wide_at:
+            for i in range(len(xs) - 1):
+                if xs[i] <= x < xs[i + 1]:
+                    if is_field:
+                        wide[i] = name
+                    else:
+                        roles[i] = name
+        self.wide, self.roles, self.wide_xs = wide, roles, xs
+
+    def _continued(self, r: int, block: _Block) -> bool:
+        """The row's project cells have no ruling line at their top: they go on from the page before."""
+        assert self.wide is not None
+        cells = [i for i in self.wide if i < len(block.rows[r]) and block.rows[r][i] is not None]
+        return self.current is not None and bool(cells) and all((r, i) in block.open_top for i in cells)
+
+    def _wide_continues(self, fields: dict[str, str | None]) -> bool:
+        """Whether the first row of a page continues the project the previous page ended with: its project
+        cells are blank or repeat that project's text (a cut cell's text is printed on both pages), or the
+        project's cells were cut at the page's foot and this row adds the rest of their text."""
+        if self.current is None:
+            return False
+        header = self.current.header
+        repeats = all(
+            not compact(text) or compact(text) in compact(header.get(key)) for key, text in fields.items()
+        )
+        if repeats:
+            return True
+        money = ("total", "fiscal", "other", "carryover", "total_period")
+        return self.cut_at_foot and all(
+            not compact(fields.get(f)) or compact(fields.get(f)) == compact(header.get(f)) for f in money
+        )
+
+    def _extend_wide(self, fields: dict[str, str | None]) -> None:
+        """Add the text a continued project's cells print on this page (the rest of a cut name …)."""
+        assert self.current is not None
+        header = self.current.header
+        for key, text in fields.items():
+            new, old = compact(text), compact(header.get(key))
+            if not new or new in old:
+                continue
+            header[key] = text if old in new else f"{header.get(key) or ''}{text}"
+
+    def _start_wide(self, fields: dict[str, str | None], page: int) -> None:
+        """A new project: its own cells, and the cells it shares with the project above (a name merged over
+        several money or goal blocks: each block is a budget line of its own)."""
+        inherited = dict(self.current.header) if self.current is not None else {}
+        self._finish()
+        self.current = RawProject(
+            label=self.label,
+            table_title=self.title,
+            header={},
+            grid_columns=[r or "" for r in self.roles or []],
+            page=page,
+            scope=self.scope,
+            money_unit=self.money_unit,
+        )
+        self.current.last_page = page
+        self.label = None
+        self.title_fresh = False
+        for key, text in fields.items():
+            value = inherited.get(key) if text is None else text
+            if value is not None:
+                self.current.header[key] = value
+
+    # ------------------------------------------------------------------ block tables
 
     def _is_header_remainder(self, row: list[str | None]) -> bool:
         """A first row on a new page without labels finishes the header row above, unless that row holds
@@ -283,25 +597,6 @@ class _Cutter:
         for i, cell in enumerate(row):
             if cell and i < len(last):
                 last[i] = f"{last[i]}\n{cell}" if last[i] else cell
-
-    def _start(self, page: int) -> None:
-        self._finish()
-        self.current = RawProject(
-            label=self.label, table_title=self.title, header={}, grid_columns=[], page=page
-        )
-        self.header_rows, self.roles, self.grid_header = [], None, None
-        self.label = None
-
-    def _grid_header(self, row: list[str | None]) -> None:
-        assert self.current is not None
-        self.roles = layout.column_roles(row)
-        self.grid_header = [compact(c) for c in row]
-        self.current.grid_columns = [r or "" for r in self.roles]
-        missing = {"level1", "level3", "value"} - set(self.roles)
-        if missing:
-            raise UnreadableGrid(
-                f"indicator grid on page {self.current.page} has no column for {', '.join(sorted(missing))}"
-            )
 
     def _cells(self, row: list[str | None]) -> dict[str, str]:
         """Cells keyed by role; columns sharing a role (merged header) are joined; None → ''."""
@@ -375,13 +670,29 @@ class _Cutter:
                 if row.cells.get(role) == layout.LEVEL_BELOW:
                     row.cells[role] = ""
         project, self.current = self.current, None
-        project.header = layout.read_header_rows(self.header_rows)
-        if self.roles is not None:
-            self.projects.append(project)
-        elif len(TARGET_HEADER_FIELDS & project.header.keys()) >= 2:
-            # it looks like a target table's header, yet no grid header followed: do not guess
-            raise UnreadableGrid(f"project table on page {project.page} has no indicator grid header")
-        # otherwise a table that merely has a 项目名称 column (budget statements): not a target table
+        if self.wide is None:
+            project.header = layout.read_header_rows(self.header_rows)
+            project.money_unit = layout.label_money_unit(c for row in self.header_rows for c in row) or (
+                project.money_unit
+            )
+            if self.roles is None:
+                if len(layout.TARGET_HEADER_FIELDS & project.header.keys()) >= 2:
+                    # it looks like a target table's header, yet no grid header followed: do not guess
+                    raise UnreadableGrid(f"project table on page {project.page} has no indicator grid header")
+                return  # a table that merely has a 项目名称 column (budget statements): not a target table
+        header = project.header
+        if self.wide is not None and not project.rows:
+            return  # a wide table's project is its rows
+        if not compact(header.get("name")) and project.table_title:
+            named = layout.title_name(project.table_title)
+            if named:
+                header["name"] = named
+        if not project.rows and not any(compact(v) for v in header.values()):
+            return  # a blank form printed for a table the document does not need (不涉及)
+        self.projects.append(project)
+
+
+_YEAR_LINE = re.compile(r"^[(（]?\d{4}年度?[)）]?$")
 
 
 def _on_every_row(rows: list[RawIndicatorRow], role: str) -> bool:
@@ -398,7 +709,7 @@ def _is_level_tail(head: str | None, tail: str, level: int) -> bool:
     return is_level_name(head + tail, level) and not is_level_name(tail, level)
 
 
-def _cut_projects(blocks: list[_Block]) -> list[RawProject]:
+def _cut_projects(blocks: list[_Block]) -> _Cutter:
     cutter = _Cutter()
     for block in blocks:
         if block.rows is not None:
@@ -406,4 +717,4 @@ def _cut_projects(blocks: list[_Block]) -> list[RawProject]:
         else:
             cutter.text(block)
     cutter._finish()
-    return cutter.projects
+    return cutter

@@ -7,12 +7,15 @@ import re
 from contracts.frames import INDICATOR_COLUMNS, PROJECT_COLUMNS, NoticeFrames, frame
 from contracts.raw import RawNotice, RawProject
 from contracts.text import clean, compact, strip_star
-from contracts.vocabulary import canonical_level, is_level_name
+from contracts.vocabulary import Scope, canonical_level, is_level_name, split_levels
 from extract.layout import TABLE_TITLE
+from transform.document import document_facts
 from transform.values import join_split_columns, parse_target
 
 _CODE = re.compile(r"[\[【(（〔]\s*(\d{3,9})\s*[\]】)）〕]")
 _BARE_CODE = re.compile(r"^(\d{3,9})(?=\D)")
+_PROJECT_CODE = re.compile(r"^([0-9A-Z]{8,32})\s*[-－—–_]\s*(?=\S)")
+_DIGITS = re.compile(r"\d{3,9}")
 _FORMER = re.compile(r"[（(]\s*原([^（()）]*)[）)]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _YEARS_SPAN = re.compile(r"^\s*([0-9一二三四五六七八九十]+)\s*年(?:度)?\s*$")
@@ -36,7 +39,7 @@ def split_code(text: str | None) -> tuple[str | None, str, str | None]:
     else:
         m = _BARE_CODE.match(s)
         if m:
-            code, s = m.group(1), s[m.end() :].strip()
+            code, s = m.group(1), s[m.end() :].strip().lstrip("-_－—–").strip()
     former = None
     fm = _FORMER.search(s)
     if fm:
@@ -61,14 +64,24 @@ def parse_period(text: str | None, budget_year: int | None) -> tuple[int | None,
     return None, None
 
 
-def parse_money(text: str | None) -> float | None:
-    """A money cell in 万元 → float; blank → None. Raises MoneyError for anything else."""
+def parse_money(text: str | None, unit: str | None = None) -> float | None:
+    """A money cell → float in 万元 (`unit` 元: the document prints yuan); blank → None. Raises MoneyError
+    for anything else."""
     s = compact(text).replace(",", "").removesuffix("万元")
-    if s in ("", "-", "—", "/", "无"):
+    if s in ("", "-", "—", "－", "/", "无"):
         return None
     if not _MONEY.match(s):
         raise MoneyError(f"money cell is not a number: {clean(text)!r}")
-    return float(s)
+    return round(float(s) / 10_000, 6) if unit == "元" else float(s)
+
+
+def split_project_code(name: str | None) -> tuple[str | None, str]:
+    """'11000024T000002830551-统计监测分析…' → ('11000024T000002830551', '统计监测分析…')."""
+    s = compact(name)
+    m = _PROJECT_CODE.match(s)
+    if m and re.search(r"\d{6}", m.group(1)):
+        return m.group(1), s[m.end() :]
+    return None, s
 
 
 def notice_title(cover_text: str) -> str | None:
@@ -102,51 +115,103 @@ def _year_of(text: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def normalize(raw: RawNotice) -> NoticeFrames:
+def normalize(raw: RawNotice, default_region: str | None = None) -> NoticeFrames:
+    """The document's facts, and its projects and indicators as frames. `default_region`: the region of a
+    source whose documents do not name theirs."""
     title = notice_title(raw.cover_text)
-    notice_year = _year_of(title) or (int(m.group(1)) if title and (m := _YEAR.search(title)) else None)
+    heads = [_header_parts(rp) for rp in raw.projects]
+    facts = document_facts(
+        raw.cover_text,
+        raw.titles,
+        department_names=[d for h in heads if (d := h["department"][1])],
+        overall_names=[h["overall"] for h in heads if h["overall"]],
+        notice_title=title,
+        default_region=default_region,
+    )
+    year = facts.budget_year or _year_of(title)
     projects, indicators = [], []
-    for seq, rp in enumerate(raw.projects, start=1):
-        project = _project_row(seq, rp, notice_year)
-        projects.append(project)
-        indicators.extend(_indicator_rows(seq, rp))
+    if not facts.final_accounts:  # a 决算 reports what was done: nothing of it is a target
+        for seq, (rp, head) in enumerate(zip(raw.projects, heads, strict=True), start=1):
+            projects.append(_project_row(seq, rp, head, year, facts.publisher))
+            indicators.extend(_indicator_rows(seq, rp))
     budget_years = [p["budget_year"] for p in projects if p["budget_year"] is not None]
     return NoticeFrames(
-        title=title,
-        budget_year=notice_year or (budget_years[0] if budget_years else None),
+        title=facts.title,
+        budget_year=year or (budget_years[0] if budget_years else None),
         published_on=publish_date(raw.cover_text),
         projects=frame(projects, PROJECT_COLUMNS),
         indicators=frame(indicators, INDICATOR_COLUMNS),
+        region=facts.region,
+        publisher=facts.publisher,
+        document_kind=facts.kind,
     )
 
 
-def _project_row(seq: int, rp: RawProject, notice_year: int | None) -> dict:
+def _header_parts(rp: RawProject) -> dict:
+    """The codes and names a project's header prints, split: unit, department, and for a department-wide
+    table the department it covers."""
     h = rp.header
-    budget_year = _year_of(rp.table_title) or notice_year
-    unit_code, unit_name, _ = split_code(h.get("unit"))
-    dept_code, dept_name, dept_former = split_code(h.get("department"))
+    overall = compact(h.get("department_name")) or None
+    return {
+        "unit": split_code(h.get("unit")),
+        "department": split_code(h.get("department")) if h.get("department") else (None, overall or "", None),
+        "overall": overall,
+    }
+
+
+def _project_row(seq: int, rp: RawProject, head: dict, doc_year: int | None, publisher: str | None) -> dict:
+    h = rp.header
+    budget_year = _year_of(rp.table_title) or doc_year
+    unit_code, unit_name, _ = head["unit"]
+    dept_code, dept_name, dept_former = head["department"]
+    dept_name = dept_name or publisher
+    code, name = split_project_code(h.get("name"))
+    scope = Scope.DEPARTMENT if rp.scope == Scope.DEPARTMENT or (head["overall"] and not name) else Scope.PROJECT
+    if scope == Scope.DEPARTMENT and not name:
+        name = head["overall"] or dept_name or ""
     start, end = parse_period(h.get("period"), budget_year)
     if start is None:  # no 项目期 printed: a one-year project of the budget year (flagged by the gate)
         start = end = budget_year
+    money = rp.money_unit
+    fiscal = parse_money(h.get("fiscal"), money)
+    if fiscal is None:  # printed by level of government only (中央财政资金 | 市级财政资金)
+        parts = [parse_money(h.get(k), money) for k in ("fiscal_central", "fiscal_local")]
+        fiscal = sum(p for p in parts if p is not None) if any(p is not None for p in parts) else None
+    total = parse_money(h.get("total"), money)
+    if total is None:
+        total = parse_money(h.get("total_period"), money)
     return {
         "project_seq": seq,
         "budget_year": budget_year,
-        "project_name": compact(h.get("name")) or None,
+        "project_name": name or None,
+        "project_code": code,
+        "scope": str(scope),
         "unit_code": unit_code,
         "unit_name": unit_name or None,
+        "unit_code_missed": _missed_code(h.get("unit"), unit_code),
         "department_code": dept_code,
         "department_name": dept_name or None,
         "department_former_name": dept_former,
+        "department_code_missed": _missed_code(h.get("department"), dept_code),
         "period_start_year": start,
         "period_end_year": end,
         "period_text": clean(h.get("period")) or None,
-        "total_funds_wan": parse_money(h.get("total")),
-        "fiscal_funds_wan": parse_money(h.get("fiscal")),
-        "other_funds_wan": parse_money(h.get("other")),
-        "performance_goal": clean(h.get("goal")) or None,
+        "total_funds_wan": total,
+        "fiscal_funds_wan": fiscal,
+        "other_funds_wan": parse_money(h.get("other"), money),
+        "carryover_funds_wan": parse_money(h.get("carryover"), money),
+        "performance_goal": clean(h.get("goal") or h.get("goal_period")) or None,
         "annex_label": rp.label,
         "source_page": rp.page,
     }
+
+
+def _missed_code(printed: str | None, code: str | None) -> str | None:
+    """A run of digits printed in a unit or department cell that no code was read from: the printed text
+    (the gate fails on it), else None."""
+    if code is not None or not printed:
+        return None
+    return clean(printed) if _DIGITS.search(compact(printed)) else None
 
 
 def _join_broken_level_names(cells: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -184,10 +249,39 @@ def _level2_from_below(cells: list[dict[str, str]]) -> list[dict[str, str]]:
     return cells
 
 
+def _split_level_cells(cells: list[dict[str, str]]) -> list[dict[str, str]]:
+    """A 绩效指标 cell holding all three levels run together becomes the three level cells."""
+    out = []
+    for c in cells:
+        if "levels" in c and not c.get("level3"):
+            c = dict(c)
+            c["level1"], c["level2"], c["level3"] = split_levels(c.pop("levels"))
+        out.append(c)
+    return out
+
+
+def _levels_from_first_printed(cells: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Rows at the top of a grid with a blank level take the first level printed below them: a merged cell
+    whose first rows the reader saw as blank cells of their own."""
+    cells = [dict(c) for c in cells]
+    for role in ("level1", "level2"):
+        first = next((i for i, c in enumerate(cells) if compact(c.get(role))), None)
+        if first:
+            for c in cells[:first]:
+                c[role] = cells[first][role]
+    return cells
+
+
+def _weight(text: str | None) -> float | None:
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:分|%)?", compact(text))
+    return float(m.group(1)) if m else None
+
+
 def _indicator_rows(seq: int, rp: RawProject) -> list[dict]:
     rows = []
     prev_l1 = prev_l2 = ""
-    cells = _level2_from_below(_join_broken_level_names([r.cells for r in rp.rows]))
+    cells = _split_level_cells([r.cells for r in rp.rows])
+    cells = _level2_from_below(_join_broken_level_names(_levels_from_first_printed(cells)))
     for n, (raw_row, c) in enumerate(zip(rp.rows, cells, strict=True), start=1):
         l1_text, l2_text = compact(c.get("level1")), compact(c.get("level2"))
         # merged or blank-below level cells continue the group above
@@ -221,6 +315,9 @@ def _indicator_rows(seq: int, rp: RawProject) -> list[dict]:
                 "target_unit": t.unit,
                 "target_deadline": t.deadline,
                 "value_kind": t.kind,
+                "indicator_nature": clean(c.get("nature") or c.get("direction")) or None,
+                "weight": _weight(c.get("score")),
+                "period_target_text": clean(c.get("period_value")) or None,
                 "score_text": clean(c.get("score")) or None,
                 "note_text": clean(c.get("note")) or None,
                 "source_page": raw_row.page,

@@ -1,0 +1,175 @@
+"""A ruled table's rows, with the merged cells pdfplumber leaves out put back.
+
+pdfplumber builds a cell from four ruling lines. A merged cell that a page break cuts (a project's name,
+money and goal cells in a wide target table, continued on the next page) has no bottom line, so pdfplumber
+finds no cell there at all, and its rows read as if they belonged to the cell above. `table_rows` returns the
+table as `Table.extract()` does (a row per distinct cell top, `None` where a cell above or to the left
+continues), except that a region no cell covers becomes a cell of its own, marked open: the text inside its
+column, and, where it reaches the foot of the page, the text the PDF draws below it in the margin and past the
+page's edge (a cut cell's text is laid out for the whole cell and clipped in print).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from pdfplumber.table import Table
+from pdfplumber.utils import extract_text
+
+EDGE = 1.0  # points: coordinates closer than this are the same ruling line
+FOOT = 0.8  # a table ending below this fraction of the page height reaches the foot of the page
+PAGE_NUMBER = re.compile(r"^\s*(?:[-—－–]\s*\d+\s*[-—－–]|第\s*\d+\s*页.*|\d+\s*/\s*\d+|\d{1,4})\s*$")
+
+
+@dataclass
+class Rows:
+    """A table's rows of cell text (None: covered by a cell that starts above or to the left), and which
+    cells are open (no ruling line closes them: cut by the page break)."""
+
+    cells: list[list[str | None]]
+    open: set[tuple[int, int]]  # (row, column) of cells no ruling line closes at the bottom
+    xs: list[float]  # the columns' boundaries, left to right
+    open_top: set[tuple[int, int]] = field(default_factory=set)  # … or at the top (continued from above)
+
+
+class _Chars:
+    """A page's characters sorted by their vertical middle, to find a box's characters quickly."""
+
+    def __init__(self, chars: list[dict], width: float) -> None:
+        self.chars = sorted(chars, key=_v_mid)
+        self.mids = [_v_mid(c) for c in self.chars]
+        self.width = width
+
+    def text(self, box: tuple[float, float, float, float], to_foot: bool = False) -> str:
+        """Text of the characters whose middle is inside `box`; with `to_foot`, also those below it in its
+        columns, down the page and past its edge, less the page number."""
+        x0, top, x1, bottom = box
+        chars = self._between(x0, x1, top, bottom)
+        if to_foot:
+            chars += [c for c in self._between(x0, x1, bottom, float("inf")) if not self._page_number(c)]
+        return extract_text(chars) if chars else ""
+
+    def _between(self, x0: float, x1: float, top: float, bottom: float) -> list[dict]:
+        lo, hi = bisect.bisect_left(self.mids, top), bisect.bisect_left(self.mids, bottom)
+        return [c for c in self.chars[lo:hi] if x0 <= (c["x0"] + c["x1"]) / 2 < x1]
+
+    def _page_number(self, char: dict) -> bool:
+        """Whether a character belongs to the page number: a line of digits (— 27 —) centred on the page."""
+        mid = _v_mid(char)
+        lo, hi = bisect.bisect_left(self.mids, mid - 2), bisect.bisect_right(self.mids, mid + 2)
+        line = sorted(self.chars[lo:hi], key=lambda c: c["x0"])
+        text = "".join(c["text"] for c in line)
+        if not line or not PAGE_NUMBER.match(text):
+            return False
+        centre = (line[0]["x0"] + line[-1]["x1"]) / 2
+        return abs(centre - self.width / 2) < 0.1 * self.width
+
+
+def _v_mid(c: dict) -> float:
+    return (c["top"] + c["bottom"]) / 2
+
+
+def table_rows(table: Table, chars: _Chars | None = None) -> Rows:
+    page = table.page
+    chars = chars or page_chars(page)
+    boxes = [tuple(c) for c in table.cells]
+    xs = _distinct(x for b in boxes for x in (b[0], b[2]))
+    tops = _distinct(b[1] for b in boxes)
+    bottom = table.bbox[3]
+    starts = {(_index(tops, b[1]), _index(xs, b[0])): b for b in boxes}
+    covered: set[tuple[int, int]] = set()
+    for b in boxes:
+        _cover(covered, tops, xs, b)
+    rows: list[list[str | None]] = []
+    open_cells: set[tuple[int, int]] = set()
+    open_top: set[tuple[int, int]] = set()
+    at_foot = bottom >= FOOT * page.height
+    rulings = [e for e in page.edges if e["orientation"] == "h"]
+    for r, row_top in enumerate(tops):
+        row: list[str | None] = []
+        for c in range(len(xs) - 1):
+            box = starts.get((r, c))
+            if box is not None:
+                # a cell closed only by a line drawn where the table ends (see `explicit_rulings`) is open
+                cut = box[3] >= bottom - EDGE and not _ruled(rulings, box[3], box[0], box[2])
+                row.append(chars.text(box, to_foot=cut and at_foot))
+                if cut:
+                    open_cells.add((r, c))
+                if box[1] <= table.bbox[1] + EDGE and not _ruled(rulings, box[1], box[0], box[2]):
+                    open_top.add((r, c))
+            elif (r, c) in covered:
+                row.append(None)
+            else:  # no cell here: an open cell, down to the next cell in this column
+                end = next(
+                    (tops[k] for k in range(r + 1, len(tops)) if (k, c) in starts or (k, c) in covered),
+                    bottom,
+                )
+                box = (xs[c], row_top, xs[c + 1], end)
+                row.append(chars.text(box, to_foot=at_foot and end >= bottom - EDGE))
+                open_cells.add((r, c))
+                _cover(covered, tops, xs, box)
+        rows.append(row)
+    return Rows(rows, open_cells, xs, open_top)
+
+
+def _ruled(rulings: list[dict], y: float, x0: float, x1: float) -> bool:
+    """Whether a horizontal ruling line runs along y over most of [x0, x1]."""
+    covered = sum(
+        max(0.0, min(e["x1"], x1) - max(e["x0"], x0)) for e in rulings if abs(e["top"] - y) <= 2 * EDGE
+    )
+    return covered >= 0.8 * (x1 - x0)
+
+
+def explicit_rulings(page, tables: list[Table]) -> list[float]:
+    """Where to draw the top and bottom of tables that have columns pdfplumber left out.
+
+    A table cut by page breaks may draw its merged cells' side lines but no line across their top or bottom
+    (the cells go on above and below the page); pdfplumber then finds no cell there, and leaves those
+    columns out of the table. Vertical lines beside a table that run most of its height are such columns;
+    the tables' top and bottom y are returned, to be given to pdfplumber as explicit lines."""
+    verticals = [e for e in page.edges if e["orientation"] == "v"]
+    out: list[float] = []
+    for t in tables:
+        x0, top, x1, bottom = t.bbox
+        height = bottom - top
+        beside = [
+            e
+            for e in verticals
+            if (e["x0"] < x0 - EDGE or e["x0"] > x1 + EDGE)
+            and min(e["bottom"], bottom) - max(e["top"], top) >= 0.5 * height
+        ]
+        if beside:
+            out += [top, bottom]
+    return out
+
+
+def page_chars(page) -> _Chars:
+    return _Chars(page.chars, page.width)
+
+
+def _cover(covered: set, tops: list[float], xs: list[float], box) -> None:
+    r0, c0 = _index(tops, box[1]), _index(xs, box[0])
+    for r in range(r0, len(tops)):
+        if tops[r] >= box[3] - EDGE:
+            break
+        for c in range(c0, len(xs) - 1):
+            if xs[c] >= box[2] - EDGE:
+                break
+            covered.add((r, c))
+
+
+def _distinct(values) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] >= EDGE:
+            out.append(v)
+    return out
+
+
+def _index(bounds: list[float], v: float) -> int:
+    i = bisect.bisect_left(bounds, v)
+    if i == len(bounds) or (i > 0 and v - bounds[i - 1] < bounds[i] - v):
+        return i - 1
+    return i

@@ -1,0 +1,139 @@
+"""What a document is, from its own words: title, budget year, publisher, region and kind. No I/O.
+
+A notice's title ends with 公开; a budget's cover says `2026年烟台市财政局部门预算`, `XX中心2026年单位预算` or
+`XX局2026年部门整体预算绩效目标申报表`, sometimes over several lines, sometimes nowhere (budgets that open
+with their first table): then the department-wide target table names the department, and the tables' own
+titles (`（2026年度）`) give the year. The region is the administrative area that leads the publisher's name
+(北京市统计局 → 北京市), or one the document's departments name; national ministries (国家信访局) are 中央.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from contracts.text import clean, compact
+from contracts.vocabulary import DocumentKind
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
+_BARE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+# A budget document's kind, by the words its title ends with (longest first).
+_KINDS = [
+    (re.compile(r"部门整体(?:支出|预算)?绩效目标(?:申报|公开)?表"), DocumentKind.DEPARTMENT_OVERALL),
+    (re.compile(r"单位预算"), DocumentKind.UNIT_BUDGET),
+    (re.compile(r"部门预算|预算公开|预算报表|预算表"), DocumentKind.DEPARTMENT_BUDGET),
+    (re.compile(r"绩效目标公开|绩效目标表"), DocumentKind.NOTICE),
+]
+FINAL_ACCOUNTS = re.compile(r"决算")
+_TITLE_NOISE = re.compile(
+    r"[(（]?汇总[)）]?|附件\d*[:：]?|[(（]?(?:公开|说明)[)）]?|二〇.*$|[一二三四五六七八九十〇]{4}年.*$"
+)
+_KIND_TAIL = re.compile(
+    r"(?:部门整体(?:支出|预算)?绩效目标(?:申报|公开)?表|(?:部门|单位)预算.*$|预算(?:公开|报表|表).*$|"
+    r"项目支出.*绩效目标.*$|.*绩效目标公开.*$)"
+)
+# National bodies: 国家信访局, 中国地震局, 财政部, 国务院…
+_NATIONAL = re.compile(r"^(?:国家|中国|中华|全国|国务院)|^[\u4e00-\u9fff]{1,6}(?:部|总局|总署)$")
+_PROVINCIAL = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:省|自治区|特别行政区|市))")
+_COUNTY = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:自治州|地区|盟|县|自治县|旗|区))")
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    title: str | None
+    budget_year: int | None
+    publisher: str | None
+    region: str | None
+    kind: DocumentKind | None
+    final_accounts: bool = False  # a 决算: what it reports is done, not targets
+
+
+def budget_title(cover_text: str) -> str | None:
+    """The budget document's title from the first lines of page 1, wrapped lines joined: the lines up to
+    the one that says what the document is (部门预算, 单位预算, …申报表)."""
+    lines = [compact(ln) for ln in cover_text.splitlines() if compact(ln)][:8]
+    for i, line in enumerate(lines):
+        if any(p.search(line) for p, _ in _KINDS) or FINAL_ACCOUNTS.search(line):
+            start = max(0, i - 3)
+            # keep the lines above that belong to the title: a year, a name (no table words)
+            head = [ln for ln in lines[start:i] if not re.search(r"表|单位[:：]|目录", ln)]
+            following = lines[i + 1] if i + 1 < len(lines) and _BARE_YEAR.fullmatch(lines[i + 1]) else ""
+            return "".join([*head, line, following])
+    return None
+
+
+def publisher_of(title: str | None) -> str | None:
+    """烟台市财政局 from 2026年烟台市财政局部门预算; None when the title names no one."""
+    if not title:
+        return None
+    text = _TITLE_NOISE.sub("", compact(title))
+    text = _YEAR.sub("", text)
+    text = _BARE_YEAR.sub("", text)
+    text = _KIND_TAIL.sub("", text)
+    text = re.sub(r"^[\d\W_]+|(?:年度|年)?[\W_]*$", "", text)
+    return text if len(text) >= 3 else None
+
+
+def region_of(*names: str | None) -> str | None:
+    """The region the first of `names` that names one leads with: 北京市统计局 → 北京市, 国家信访局 → 中央;
+    a province or city before a county or district."""
+    names = tuple(compact(n) for n in names if n)
+    for name in names:
+        if _NATIONAL.search(name):
+            return "中央"
+        if m := _PROVINCIAL.match(name):
+            return m.group(1)
+    for name in names:
+        if m := _COUNTY.match(name):
+            return m.group(1)
+    return None
+
+
+def document_facts(
+    cover_text: str,
+    titles: list[str],
+    department_names: list[str],
+    overall_names: list[str],
+    notice_title: str | None,
+    default_region: str | None = None,
+) -> DocumentFacts:
+    """`department_names`: the 主管部门 the target tables print; `overall_names`: the departments their
+    department-wide tables name (部门名称); `notice_title`: a notice's title (…公开) when it has one."""
+    title = notice_title or budget_title(cover_text)
+    year = _year(title) or _common_year(titles)
+    kind = _kind(title, titles)
+    publisher = publisher_of(title)
+    if publisher is None and overall_names:
+        publisher = Counter(overall_names).most_common(1)[0][0]
+    if publisher is None and department_names:
+        publisher = Counter(department_names).most_common(1)[0][0]
+    region = region_of(publisher, *Counter(department_names).keys(), *overall_names) or default_region
+    return DocumentFacts(
+        title=clean(title) or None,
+        budget_year=year,
+        publisher=publisher,
+        region=region,
+        kind=kind,
+        final_accounts=bool(title and FINAL_ACCOUNTS.search(title)),
+    )
+
+
+def _year(text: str | None) -> int | None:
+    m = _YEAR.search(compact(text)) or _BARE_YEAR.search(compact(text))
+    return int(m.group(1)) if m else None
+
+
+def _common_year(titles: list[str]) -> int | None:
+    years = [y for t in titles if (y := _year(t))]
+    return Counter(years).most_common(1)[0][0] if years else None
+
+
+def _kind(title: str | None, titles: list[str]) -> DocumentKind | None:
+    text = compact(title)
+    for pattern, kind in _KINDS:
+        if text and pattern.search(text):
+            return kind
+    if any(re.search(r"预算\d+表|表\d+", t) for t in titles):
+        return DocumentKind.DEPARTMENT_BUDGET  # numbered budget tables: a budget without a cover title
+    return None
