@@ -166,7 +166,9 @@ def _project_row(seq: int, rp: RawProject, head: dict, doc_year: int | None, pub
     dept_code, dept_name, dept_former = head["department"]
     dept_name = dept_name or publisher
     code, name = split_project_code(h.get("name"))
-    scope = Scope.DEPARTMENT if rp.scope == Scope.DEPARTMENT or (head["overall"] and not name) else Scope.PROJECT
+    scope = (
+        Scope.DEPARTMENT if rp.scope == Scope.DEPARTMENT or (head["overall"] and not name) else Scope.PROJECT
+    )
     if scope == Scope.DEPARTMENT and not name:
         name = head["overall"] or dept_name or ""
     start, end = parse_period(h.get("period"), budget_year)
