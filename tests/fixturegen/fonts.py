@@ -10,6 +10,7 @@ of fonts always gives the same PDFs for a seed.
 from __future__ import annotations
 
 import functools
+import html
 import importlib.resources
 import os
 import shutil
@@ -117,6 +118,26 @@ def reportlab_fonts() -> tuple[CjkFont, ...]:
             f"Or install one, e.g. `apt-get install -y {PACKAGES}`"
         )
     return fonts
+
+
+def fontconfig_env(tmpdir: Path) -> dict[str, str]:
+    """The environment for LibreOffice, which finds fonts through fontconfig: where the packaged fonts are in
+    use, FONTCONFIG_FILE names a config (written into tmpdir) that adds their folders to the usual one."""
+    env = dict(os.environ)
+    packaged = {path for path, *_ in _packaged()}
+    folders = sorted({str(Path(f.path).parent) for f in cjk_fonts() if f.path in packaged})
+    if folders:
+        usual = os.environ.get("FONTCONFIG_FILE") or "/etc/fonts/fonts.conf"
+        conf = Path(tmpdir) / "fonts.conf"
+        conf.write_text(
+            '<?xml version="1.0"?>\n<fontconfig>\n'
+            f'  <include ignore_missing="yes">{html.escape(usual)}</include>\n'
+            + "".join(f"  <dir>{html.escape(d)}</dir>\n" for d in folders)
+            + f"  <cachedir>{html.escape(str(Path(tmpdir) / 'fontconfig'))}</cachedir>\n</fontconfig>\n",
+            encoding="utf-8",
+        )
+        env["FONTCONFIG_FILE"] = str(conf)
+    return env
 
 
 def font_by_key(key: str) -> CjkFont:

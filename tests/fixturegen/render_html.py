@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from tests.fixturegen.fonts import font_by_key
+from tests.fixturegen.fonts import font_by_key, fontconfig_env
 from tests.fixturegen.model import TABLE_TITLES, Notice
 from tests.fixturegen.table import Cell, Table, build_table
 
@@ -159,7 +159,9 @@ def render_many(notices: list[Notice], out_dir: Path, timeout: float = 600) -> N
             str(tmpdir / "pdf"),
             *map(str, sources),
         ]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=timeout, check=False, env=fontconfig_env(tmpdir)
+        )
         for nt in notices:
             pdf = tmpdir / "pdf" / (Path(nt.file).stem + ".pdf")
             if not pdf.exists():
