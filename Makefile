@@ -4,7 +4,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 WAREHOUSE ?= sqlite:///warehouse.db
 SAMPLES := tests/fixtures/notices
 
-.PHONY: run test lint bench status sync clean
+.PHONY: run test test-libreoffice lint bench status sync clean
 
 $(CURDIR)/.tools/bin/uv:
 	python3 -m venv .tools && .tools/bin/pip install --quiet --disable-pip-version-check uv
@@ -18,9 +18,15 @@ sync: $(if $(shell command -v uv 2>/dev/null),,$(CURDIR)/.tools/bin/uv)
 run: sync
 	$(UV) run --frozen notices ingest $(SAMPLES) --warehouse $(WAREHOUSE)
 
-## The whole test suite (SQLite and the PostgreSQL server on 127.0.0.1:5432).
+## The whole test suite (SQLite and the PostgreSQL server on 127.0.0.1:5432) but the LibreOffice tests.
 test: sync
-	$(UV) run --frozen pytest
+	$(UV) run --frozen pytest -m "not libreoffice"
+
+## The fixture generator's second PDF producer: needs LibreOffice (apt-get install libreoffice-writer-nogui).
+test-libreoffice: sync
+	@command -v soffice >/dev/null || command -v libreoffice >/dev/null || \
+	  { echo "make test-libreoffice: LibreOffice (soffice) is not installed" >&2; exit 1; }
+	$(UV) run --frozen pytest -m libreoffice
 
 lint: sync
 	$(UV) run --frozen ruff check . && $(UV) run --frozen ruff format --check .

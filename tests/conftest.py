@@ -10,12 +10,23 @@ import pytest
 import sqlalchemy as sa
 
 import flows  # noqa: F401  (applies the local Prefect settings before any test imports Prefect)
+from tests.fixturegen.render_html import soffice_path
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOTICES = FIXTURES / "notices"
 REAL = FIXTURES / "real"
 SEED = NOTICES / "seed_2019_607.pdf"
 PG_ADMIN_URL = os.environ.get("NOTICES_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def pytest_runtest_setup(item):
+    """A `libreoffice` test fails without LibreOffice, never skips: `make test-libreoffice` must test it."""
+    if item.get_closest_marker("libreoffice") and soffice_path() is None:
+        pytest.fail(
+            "LibreOffice (soffice) is not on PATH: install libreoffice-writer-nogui, or leave `libreoffice` "
+            "tests out (make test does)",
+            pytrace=False,
+        )
 
 
 def _pg_admin_engine() -> sa.Engine:

@@ -24,7 +24,6 @@ from tests.fixturegen import (
     truth,
 )
 from tests.fixturegen.model import random_notice
-from tests.fixturegen.render_html import soffice_path
 from transform.levels import LEVEL1, LEVEL2
 from transform.values import join_split_columns, parse_target
 
@@ -302,7 +301,7 @@ def test_machine_fonts_come_first(font_lookup, monkeypatch: pytest.MonkeyPatch) 
     assert [f.key for f in fonts.cjk_fonts()] == ["wqy-microhei"]
 
 
-@pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) not installed")
+@pytest.mark.libreoffice
 def test_libreoffice_route(tmp_path: Path) -> None:
     spec = make_notice(seed=9, renderer="lo", projects=2, force_break=True)
     t = generate_notice(spec, tmp_path / "lo.pdf")
