@@ -15,6 +15,7 @@ import pytest
 
 from extract.reader import read_notice
 from tests.fixturegen import generate_corpus
+from tests.fixturegen.fonts import reportlab_fonts
 from tests.truth import frame_mismatches
 from transform.normalize import normalize
 
@@ -52,6 +53,23 @@ UNRULED_CASES = {
 }
 
 
+# Misreads the reader still makes, by (case, the generator's fonts): each must fail, so that a fix shows.
+# FIXTUREGEN_FONTS=packaged renders these notices on any machine, e.g. `FIXTUREGEN_FONTS=packaged python -m
+# tests.fixturegen OUT --n 3 --seed 100 --set ruling=none`.
+KNOWN_MISREADS = {
+    ("blank-below-level-cells", ("wqy-microhei",)): (
+        "reader: a ruled row split by a page break in a grid whose level cells are blank below the first row "
+        "(notice 2, seed 2): the 三级指标's first line fills its cell on page 1, the rest (改善情况的认可程度) "
+        "is read as a row of its own; the same notice in wqy-zenhei too, not in uming or ukai"
+    ),
+    ("unruled", ("wqy-microhei",)): (
+        "reader: an unruled row split by a page break with valign top (notice 2, seed 100) whose 一级, 二级 "
+        "and 三级指标 all wrap across the break is read as two rows (服务对象/…/项目服务对象及受益群 and "
+        "满意度/度/众对项目实施过程…); the same notice in every font"
+    ),
+}
+
+
 def _layout_cases(cases: dict) -> list:
     """The cases in order (the seed is a case's index), LibreOffice ones marked `libreoffice`."""
     return [
@@ -61,6 +79,9 @@ def _layout_cases(cases: dict) -> list:
 
 
 def _score(request, tmp_path, case: str, overrides: dict, n: int, seed: int) -> tuple[int, list[str]]:
+    reason = KNOWN_MISREADS.get((case, tuple(f.key for f in reportlab_fonts())))
+    if reason:
+        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
     truth = json.loads(generate_corpus(tmp_path, n, seed=seed, **overrides).read_text(encoding="utf-8"))
     if overrides.get("renderer") == "lo":  # not reportlab's stand-in after a LibreOffice failure
         assert {notice["layout"]["renderer"] for notice in truth} == {"lo"}
