@@ -4,7 +4,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 WAREHOUSE ?= sqlite:///warehouse.db
 SAMPLES := tests/fixtures/notices
 
-.PHONY: run test test-libreoffice lint bench status sync clean
+.PHONY: run test test-fast test-libreoffice lint bench status sync clean
 
 $(CURDIR)/.tools/bin/uv:
 	python3 -m venv .tools && .tools/bin/pip install --quiet --disable-pip-version-check uv
@@ -21,6 +21,10 @@ run: sync
 ## The whole test suite (SQLite and the PostgreSQL server on 127.0.0.1:5432) but the LibreOffice tests.
 test: sync
 	$(UV) run --frozen pytest -m "not libreoffice"
+
+## The edit-test loop: every unit and reader test, without the `slow` end-to-end runs (Prefect flows, load workers).
+test-fast: sync
+	$(UV) run --frozen pytest -m "not slow and not libreoffice"
 
 ## The fixture generator's second PDF producer: needs LibreOffice (apt-get install libreoffice-writer-nogui).
 test-libreoffice: sync

@@ -19,6 +19,13 @@ SEED = NOTICES / "seed_2019_607.pdf"
 PG_ADMIN_URL = os.environ.get("NOTICES_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
+def pytest_collection_modifyitems(config, items):
+    """A test that starts Prefect's API runs a flow end to end: it is `slow` (`make test-fast` leaves it out)."""
+    for item in items:
+        if "prefect_harness" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_runtest_setup(item):
     """A `libreoffice` test fails without LibreOffice, never skips: `make test-libreoffice` must test it."""
     if item.get_closest_marker("libreoffice") and soffice_path() is None:
@@ -78,7 +85,7 @@ def warehouse_url(request, tmp_path) -> str:
 
 @pytest.fixture(scope="session")
 def prefect_harness():
-    """One Prefect API for the whole session (starting one costs 15-30 s)."""
+    """One Prefect API for the whole session (starting one costs 15-30 s); the tests that use it are `slow`."""
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=180):
