@@ -30,8 +30,8 @@ def pytest_runtest_setup(item):
     """A `libreoffice` test fails without LibreOffice, never skips: `make test-libreoffice` must test it."""
     if item.get_closest_marker("libreoffice") and soffice_path() is None:
         pytest.fail(
-            "LibreOffice (soffice) is not on PATH: install libreoffice-writer-nogui, or leave `libreoffice` "
-            "tests out (make test does)",
+            "LibreOffice (soffice) is not on PATH (or FIXTUREGEN_SOFFICE says none): install "
+            "libreoffice-writer-nogui, or leave the `libreoffice` tests out (make test does)",
             pytrace=False,
         )
 

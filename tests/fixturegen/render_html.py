@@ -8,6 +8,7 @@ are converted in one soffice call.
 from __future__ import annotations
 
 import html
+import os
 import shutil
 import subprocess
 import tempfile
@@ -24,7 +25,11 @@ class SofficeFailed(RuntimeError):
 
 
 def soffice_path() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    """soffice on PATH; FIXTUREGEN_SOFFICE names another, or is `none` to render as a machine without one."""
+    chosen = os.environ.get("FIXTUREGEN_SOFFICE", "")
+    if chosen == "none":
+        return None
+    return shutil.which(chosen) if chosen else shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def _p(text: str, style: str = "", align: str = "") -> str:
