@@ -1,8 +1,9 @@
 """Find the CJK fonts to draw with: the machine's (fontconfig), else the one the dev dependency group ships.
 
-The machine's TrueType CJK fonts come first: where it has any, they are the whole list, as before. Where it
-has none (a fresh machine, CI without fonts), the generator draws with WenQuanYi Micro Hei from the
-`paperang-p2-fonts-cjk` wheel, the very file Debian ships as fonts-wqy-microhei. FIXTUREGEN_FONTS=packaged
+The machine's fonts come first: where it has a TrueType CJK font, its fonts are the whole list, as before.
+Where it has none (a fresh machine; CFF fonts such as Noto CJK do not count, reportlab cannot embed them), the
+generator draws with WenQuanYi Micro Hei from the `paperang-p2-fonts-cjk` wheel, the very file Debian ships
+as fonts-wqy-microhei. FIXTUREGEN_FONTS=packaged
 ignores the machine's fonts, to render what such a machine renders. The list is sorted by key, so one set
 of fonts always gives the same PDFs for a seed.
 """
