@@ -4,7 +4,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 WAREHOUSE ?= sqlite:///warehouse.db
 SAMPLES := tests/fixtures/notices
 
-.PHONY: run test lint bench status sync clean
+.PHONY: run test test-fast test-libreoffice lint bench status sync clean
 
 $(CURDIR)/.tools/bin/uv:
 	python3 -m venv .tools && .tools/bin/pip install --quiet --disable-pip-version-check uv
@@ -18,9 +18,18 @@ sync: $(if $(shell command -v uv 2>/dev/null),,$(CURDIR)/.tools/bin/uv)
 run: sync
 	$(UV) run --frozen notices ingest $(SAMPLES) --warehouse $(WAREHOUSE)
 
-## The whole test suite (SQLite and the PostgreSQL server on 127.0.0.1:5432).
+## The whole test suite (SQLite and the PostgreSQL server on 127.0.0.1:5432) but the LibreOffice tests.
 test: sync
-	$(UV) run --frozen pytest
+	$(UV) run --frozen pytest -m "not libreoffice"
+
+## The edit-test loop: every unit and reader test, without the `slow` end-to-end runs (Prefect flows, load workers).
+test-fast: sync
+	$(UV) run --frozen pytest -m "not slow and not libreoffice"
+
+## The fixture generator's second PDF producer: needs LibreOffice (apt-get install libreoffice-writer-nogui);
+## without it every test fails (tests/conftest.py).
+test-libreoffice: sync
+	$(UV) run --frozen pytest -m libreoffice
 
 lint: sync
 	$(UV) run --frozen ruff check . && $(UV) run --frozen ruff format --check .

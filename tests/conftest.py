@@ -10,12 +10,30 @@ import pytest
 import sqlalchemy as sa
 
 import flows  # noqa: F401  (applies the local Prefect settings before any test imports Prefect)
+from tests.fixturegen.render_html import soffice_path
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOTICES = FIXTURES / "notices"
 REAL = FIXTURES / "real"
 SEED = NOTICES / "seed_2019_607.pdf"
 PG_ADMIN_URL = os.environ.get("NOTICES_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that starts Prefect's API runs a flow end to end: it is `slow` (`make test-fast` leaves it out)."""
+    for item in items:
+        if "prefect_harness" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_runtest_setup(item):
+    """A `libreoffice` test fails without LibreOffice, never skips: `make test-libreoffice` must test it."""
+    if item.get_closest_marker("libreoffice") and soffice_path() is None:
+        pytest.fail(
+            "LibreOffice (soffice) is not on PATH (or FIXTUREGEN_SOFFICE says none): install "
+            "libreoffice-writer-nogui, or leave the `libreoffice` tests out (make test does)",
+            pytrace=False,
+        )
 
 
 def _pg_admin_engine() -> sa.Engine:
@@ -67,7 +85,7 @@ def warehouse_url(request, tmp_path) -> str:
 
 @pytest.fixture(scope="session")
 def prefect_harness():
-    """One Prefect API for the whole session (starting one costs 15-30 s)."""
+    """One Prefect API for the whole session (starting one costs 15-30 s); the tests that use it are `slow`."""
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=180):

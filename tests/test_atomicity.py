@@ -8,10 +8,14 @@ import subprocess
 import sys
 import time
 
+import pytest
 import sqlalchemy as sa
 
 from load.db import ensure_schema, make_engine
 from tests.conftest import NOTICES, SEED
+
+# each test starts load workers that import the whole stack and load the samples (7-14 s a test)
+pytestmark = pytest.mark.slow
 
 
 def _worker(url, ready, mode, *pdfs):

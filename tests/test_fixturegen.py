@@ -25,7 +25,6 @@ from tests.fixturegen import (
     truth,
 )
 from tests.fixturegen.model import random_notice
-from tests.fixturegen.render_html import soffice_path
 from transform.values import join_split_columns, parse_target
 
 NOTICE_KEYS = [
@@ -252,18 +251,57 @@ def test_layout_overrides_are_checked() -> None:
     assert spec.layout.cols in ("nature", "direction") and spec.layout.extra_cols in ((), ("备注",))
 
 
-def test_missing_fonts_name_the_packages(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def font_lookup(monkeypatch: pytest.MonkeyPatch):
+    """The font lookup with no font on the machine (monkeypatch `_fc_list` to give it some); cache cleared."""
     monkeypatch.setattr(fonts, "_fc_list", lambda: [])
     monkeypatch.setattr(fonts, "KNOWN_FILES", ())
+    monkeypatch.delenv(fonts.ENV, raising=False)
     fonts.cjk_fonts.cache_clear()
-    try:
-        with pytest.raises(fonts.FontsMissing, match="fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai"):
-            fonts.reportlab_fonts()
-    finally:
-        fonts.cjk_fonts.cache_clear()
+    yield fonts
+    fonts.cjk_fonts.cache_clear()
 
 
-@pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) not installed")
+def test_missing_fonts_name_the_packages(font_lookup, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fonts, "PACKAGED", ())
+    with pytest.raises(
+        fonts.FontsMissing, match="paperang-p2-fonts-cjk .*fonts-wqy-zenhei fonts-arphic-uming"
+    ):
+        fonts.reportlab_fonts()
+
+
+def test_packaged_font_where_the_machine_has_none(font_lookup, tmp_path: Path) -> None:
+    """A fresh machine draws with the dev group's WenQuanYi Micro Hei, and its PDFs carry the text."""
+    (font,) = fonts.cjk_fonts()
+    assert (font.key, font.family, font.truetype) == ("wqy-microhei", "WenQuanYi Micro Hei", True)
+    assert "paperang_p2_fonts_cjk" in font.path
+    notices = json.loads(generate_corpus(tmp_path, 2, seed=5, renderer="rl").read_text(encoding="utf-8"))
+    for notice in notices:
+        assert notice["layout"]["font"] == "wqy-microhei"
+        with pdfplumber.open(tmp_path / notice["file"]) as pdf:
+            assert {c["fontname"].split("+")[-1] for c in pdf.pages[0].chars} == {"WenQuanYiMicroHei-0"}
+            text = re.sub(r"\s+", "", "".join(page.extract_text() or "" for page in pdf.pages))
+        assert all(p["name"] in text for p in notice["projects"])
+
+
+def test_machine_fonts_come_first(font_lookup, monkeypatch: pytest.MonkeyPatch) -> None:
+    uming = ("/usr/share/fonts/truetype/arphic/uming.ttc", 0, "AR PL UMing CN", "TrueType")
+    noto = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2, "Noto Sans CJK SC", "CFF")
+    monkeypatch.setattr(fonts, "_fc_list", lambda: [uming, noto])
+    assert [f.key for f in fonts.cjk_fonts()] == ["NotoSansCJK-Regular", "uming"]
+    # only CFF fonts, which reportlab cannot embed: the packaged TrueType font joins them
+    monkeypatch.setattr(fonts, "_fc_list", lambda: [noto])
+    fonts.cjk_fonts.cache_clear()
+    assert [f.key for f in fonts.cjk_fonts()] == ["NotoSansCJK-Regular", "wqy-microhei"]
+    assert [f.key for f in fonts.reportlab_fonts()] == ["wqy-microhei"]
+    # FIXTUREGEN_FONTS=packaged: what a machine without fonts draws with, whatever this one has
+    monkeypatch.setattr(fonts, "_fc_list", lambda: [uming, noto])
+    monkeypatch.setenv(fonts.ENV, "packaged")
+    fonts.cjk_fonts.cache_clear()
+    assert [f.key for f in fonts.cjk_fonts()] == ["wqy-microhei"]
+
+
+@pytest.mark.libreoffice
 def test_libreoffice_route(tmp_path: Path) -> None:
     spec = make_notice(seed=9, renderer="lo", projects=2, force_break=True)
     t = generate_notice(spec, tmp_path / "lo.pdf")

@@ -1,19 +1,21 @@
 """The reader on generated notices in every layout the generator knows, compared with their ground truth.
 
 Each case fixes one layout option (the rest vary with the seed) and renders a few notices; every project,
-header field, indicator and parsed value must match the truth exactly.
+header field, indicator and parsed value must match the truth exactly. The other options are drawn from the
+fonts the generator has (tests/fixturegen/fonts.py), so a seed gives other notices on a machine with other
+fonts. Cases that render through LibreOffice are marked `libreoffice` (`make test-libreoffice`).
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from extract.reader import read_notice
 from tests.fixturegen import generate_corpus
+from tests.fixturegen.fonts import reportlab_fonts
 from tests.truth import frame_mismatches
 from transform.normalize import normalize
 
@@ -51,10 +53,38 @@ UNRULED_CASES = {
 }
 
 
-def _score(tmp_path, overrides: dict, n: int, seed: int) -> tuple[int, list[str]]:
-    if overrides.get("renderer") == "lo" and not shutil.which("soffice"):
-        pytest.skip("LibreOffice (soffice) is not installed")
+# Misreads the reader still makes, by (case, the generator's fonts): each must fail, so that a fix shows.
+# FIXTUREGEN_FONTS=packaged renders these notices on any machine, e.g. `FIXTUREGEN_FONTS=packaged python -m
+# tests.fixturegen OUT --n 3 --seed 100 --set ruling=none`.
+KNOWN_MISREADS = {
+    ("blank-below-level-cells", ("wqy-microhei",)): (
+        "reader: a ruled row split by a page break in a grid whose level cells are blank below the first row "
+        "(notice 2, seed 2): the 三级指标's first line fills its cell on page 1, the rest (改善情况的认可程度) "
+        "is read as a row of its own; the same notice in wqy-zenhei too, not in uming or ukai"
+    ),
+    ("unruled", ("wqy-microhei",)): (
+        "reader: an unruled row split by a page break with valign top (notice 2, seed 100) whose 一级, 二级 "
+        "and 三级指标 all wrap across the break is read as two rows (服务对象/…/项目服务对象及受益群 and "
+        "满意度/度/众对项目实施过程…); the same notice in every font"
+    ),
+}
+
+
+def _layout_cases(cases: dict) -> list:
+    """The cases in order (the seed is a case's index), LibreOffice ones marked `libreoffice`."""
+    return [
+        pytest.param(c, marks=[pytest.mark.libreoffice] if cases[c].get("renderer") == "lo" else [])
+        for c in sorted(cases)
+    ]
+
+
+def _score(request, tmp_path, case: str, overrides: dict, n: int, seed: int) -> tuple[int, list[str]]:
+    reason = KNOWN_MISREADS.get((case, tuple(f.key for f in reportlab_fonts())))
+    if reason:
+        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
     truth = json.loads(generate_corpus(tmp_path, n, seed=seed, **overrides).read_text(encoding="utf-8"))
+    if overrides.get("renderer") == "lo":  # not reportlab's stand-in after a LibreOffice failure
+        assert {notice["layout"]["renderer"] for notice in truth} == {"lo"}
     problems, indicators = [], 0
     for notice in truth:
         indicators += sum(len(p["indicators"]) for p in notice["projects"])
@@ -63,16 +93,17 @@ def _score(tmp_path, overrides: dict, n: int, seed: int) -> tuple[int, list[str]
     return indicators, problems
 
 
-@pytest.mark.parametrize("case", sorted(RULED_CASES))
-def test_ruled_layouts_read_exactly(tmp_path, case):
+@pytest.mark.parametrize("case", _layout_cases(RULED_CASES))
+def test_ruled_layouts_read_exactly(request, tmp_path, case):
     overrides = {"ruling": ["lines", "cellrects", "thinrects"], **RULED_CASES[case]}
-    _, problems = _score(tmp_path, overrides, n=3, seed=sorted(RULED_CASES).index(case))
+    _, problems = _score(request, tmp_path, case, overrides, n=3, seed=sorted(RULED_CASES).index(case))
     assert problems == []
 
 
-@pytest.mark.parametrize("case", sorted(UNRULED_CASES))
-def test_unruled_layouts_read_exactly(tmp_path, case):
-    _, problems = _score(tmp_path, UNRULED_CASES[case], n=3, seed=100 + sorted(UNRULED_CASES).index(case))
+@pytest.mark.parametrize("case", _layout_cases(UNRULED_CASES))
+def test_unruled_layouts_read_exactly(request, tmp_path, case):
+    seed = 100 + sorted(UNRULED_CASES).index(case)
+    _, problems = _score(request, tmp_path, case, UNRULED_CASES[case], n=3, seed=seed)
     assert problems == []
 
 

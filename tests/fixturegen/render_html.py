@@ -8,13 +8,14 @@ are converted in one soffice call.
 from __future__ import annotations
 
 import html
+import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from tests.fixturegen.fonts import font_by_key
+from tests.fixturegen.fonts import font_by_key, fontconfig_env
 from tests.fixturegen.model import TABLE_TITLES, Notice
 from tests.fixturegen.table import Cell, Table, build_table
 
@@ -24,7 +25,11 @@ class SofficeFailed(RuntimeError):
 
 
 def soffice_path() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    """soffice on PATH; FIXTUREGEN_SOFFICE names another, or is `none` to render as a machine without one."""
+    chosen = os.environ.get("FIXTUREGEN_SOFFICE", "")
+    if chosen == "none":
+        return None
+    return shutil.which(chosen) if chosen else shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def _p(text: str, style: str = "", align: str = "") -> str:
@@ -159,7 +164,9 @@ def render_many(notices: list[Notice], out_dir: Path, timeout: float = 600) -> N
             str(tmpdir / "pdf"),
             *map(str, sources),
         ]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=timeout, check=False, env=fontconfig_env(tmpdir)
+        )
         for nt in notices:
             pdf = tmpdir / "pdf" / (Path(nt.file).stem + ".pdf")
             if not pdf.exists():
