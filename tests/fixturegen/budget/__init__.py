@@ -58,6 +58,8 @@ def style_of(doc: Document) -> Style:
         shade=o.shade_header,
         page_numbers=o.page_numbers,
         number_from=doc.front_pages + 1,
+        page_size=o.page_size,
+        header=doc.title if o.running_header else "",
     )
 
 

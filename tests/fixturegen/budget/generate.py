@@ -329,6 +329,10 @@ def random_document(rng: random.Random, index: int = 1, **overrides) -> Document
                          aliases if not wide else {}, (4, 12) if wide else (5, 16))  # fmt: skip
             if wide:
                 _wide_fields(rng, o, p, unit, gov, year, k)
+            elif o.money_suffix:
+                for f in ("p_total", "p_fiscal", "p_other", "p_carryover", "p_period_total"):
+                    if getattr(p, f) not in (None, "", "-"):
+                        setattr(p, f, getattr(p, f) + o.money_unit)
             projects.append(p)
         if family == "wide" and o.wide_header != "code_name":
             projects.sort(key=lambda p: [u[1] for u in units].index(p.group))

@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.pagesizes import A3, A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
 from tests.fixturegen.fonts import reportlab_fonts
@@ -97,6 +97,8 @@ class Style:
     shade: bool = False
     page_numbers: str = "none"  # none | plain | dash | di
     number_from: int = 1  # physical page (1-based) that is printed as page 1; earlier pages are unnumbered
+    page_size: str = "A4"  # A4 | A3 (landscape pages only: wide tables printed on A3)
+    header: str = ""  # running header over every numbered page
 
 
 @dataclass
@@ -173,7 +175,7 @@ class _Layout:
     def new_page(self, landscape_: bool | None = None) -> None:
         if landscape_ is not None:
             self.landscape = landscape_
-        w, h = landscape(A4) if self.landscape else A4
+        w, h = (landscape(A3 if self.style.page_size == "A3" else A4)) if self.landscape else A4
         self.pages.append(_Page(w, h))
         self.y = h - MARGIN_TOP
         self.fresh = True
@@ -472,6 +474,11 @@ def _draw(layout: _Layout, path: Path, title: str, author: str) -> None:
                     c.drawString(x, y, s)
             if clip is not None:
                 c.restoreState()
+        if style.header and no >= style.number_from:
+            c.setFont(font, 9)
+            c.drawRightString(page.w - MARGIN_X, page.h - 26, style.header)
+            c.setLineWidth(0.5)
+            c.line(MARGIN_X, page.h - 30, page.w - MARGIN_X, page.h - 30)
         if style.page_numbers != "none" and no >= style.number_from:
             c.setFont(font, 9)
             c.drawCentredString(page.w / 2, 24, _page_number(style.page_numbers, no - style.number_from + 1))

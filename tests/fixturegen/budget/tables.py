@@ -17,6 +17,7 @@ from tests.fixturegen.budget.options import Options
 from tests.fixturegen.budget.render import Cell, Grid, Row, Text
 
 U = 120  # unit columns of every grid
+LEAD_COLUMNS = ("merged", "repeated", "annual")  # lead_col values that add a column left of 一级指标
 
 TITLES = {
     "plain": "项目支出绩效目标表",
@@ -115,7 +116,7 @@ def _level_cells(inds: list[Indicator], k: int, mode1: str, mode2: str, col1, co
 def grid_columns(o: Options, style: str) -> list[tuple[str, str, float]]:
     """(header, role, weight) of a block table's indicator grid, lead column first."""
     cols: list[tuple[str, str, float]] = []
-    if o.lead_col != "none":
+    if o.lead_col in LEAD_COLUMNS:
         cols.append(("", "lead", 0.55))
     cols += [("一级指标", "level1", 0.95), ("二级指标", "level2", 1.1), ("三级指标", "level3", 2.2)]
     if o.period_value_col:
@@ -161,6 +162,8 @@ def block_title(p: Project, o: Options, ctx: Ctx) -> str:
     style = o.title_style
     if style == "special" and ctx.title_variant % 2:
         return "项目支出绩效目标表（专项业务经费）"
+    if style == "name_only" and p.name.endswith("项目"):
+        return f"{p.name}绩效目标表"
     return TITLES[style].format(name=p.name, no=ctx.no)
 
 
@@ -171,10 +174,12 @@ def block_table(p: Project, o: Options, ctx: Ctx, value_style: str) -> Grid:
     ed = [0]
     for s in sp:
         ed.append(ed[-1] + s)
-    lead = o.lead_col != "none"
-    a = 2 if lead else 1  # label area: first a grid columns
+    lead = o.lead_col in LEAD_COLUMNS
+    a = 2 if lead else 1  # label area: the first a grid columns
     if not lead and ed[1] < 0.12 * U:
         a = 2
+    if ctx.title_variant % 3 == 2 and len(cols) - a >= 5:
+        a += 1  # a wide label column (烟台: 项目名称 over 绩效指标 | 一级 | 二级)
     L = ed[a]  # label width in units
     rows: list[Row] = []
     tag = p.key
@@ -212,9 +217,11 @@ def block_table(p: Project, o: Options, ctx: Ctx, value_style: str) -> Grid:
         pair(o.goal_label, p.goal)
 
     # the indicator grid
-    grid_start = len(rows)
     inds = p.indicators
-    lead_text = "年度绩效指标" if o.lead_col == "annual" else "绩效指标"
+    lead_text = "年度绩效指标" if o.lead_col == "annual" or ctx.title_variant % 4 == 3 else "绩效指标"
+    if o.lead_col == "band":  # a row naming the grid over its header
+        row([Cell(lead_text, 0, U)], split=False)
+    grid_start = len(rows)
     repeat_grid = o.continuation in ("grid", "block")
     head = []
     for i, (h, role, _) in enumerate(cols):
