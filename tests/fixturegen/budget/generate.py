@@ -8,6 +8,7 @@ no target table and their truth has no project.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from dataclasses import dataclass
 
@@ -303,7 +304,8 @@ def random_document(rng: random.Random, index: int = 1, **overrides) -> Document
         else "department_budget"
     )
     ctx = Ctx(year=year, money_unit=o.money_unit, publisher=publisher, title_variant=rng.randrange(12))
-    dept = {"name": dept_name, "code": dept_code, "short": dtype.short}
+    area_code = f"{rng.randint(11, 65)}{rng.choice(('0000', '0100', '0600', '1100'))}"  # project codes
+    dept = {"name": dept_name, "code": dept_code, "short": dtype.short, "area_code": area_code}
     aliases = values.level_aliases(rng, o)
     doc = Document(
         file="", title=title, title_lines=title_lines, publisher=publisher, region=gov.region,
@@ -325,10 +327,11 @@ def random_document(rng: random.Random, index: int = 1, **overrides) -> Document
         for k in range(max(n, 0)):
             unit = units[0] if o.kind == "unit_budget" else rng.choice(units)
             wide = family == "wide"
+            rows = (4, 12) if wide else ((12, 28) if rng.random() < 0.15 else (5, 16))  # some long tables
             p = _project(rng, o if not wide else _wide_options(o), ctx, f"p{k + 1}", names, dept, unit, style,
-                         aliases if not wide else {}, (4, 12) if wide else (5, 16))  # fmt: skip
+                         aliases if not wide else {}, rows)  # fmt: skip
             if wide:
-                _wide_fields(rng, o, p, unit, gov, year, k)
+                _wide_fields(rng, o, p, unit, area_code)
             elif o.money_suffix:
                 for f in ("p_total", "p_fiscal", "p_other", "p_carryover", "p_period_total"):
                     if getattr(p, f) not in (None, "", "-"):
@@ -366,8 +369,6 @@ def random_document(rng: random.Random, index: int = 1, **overrides) -> Document
 
 def _wide_options(o: Options) -> Options:
     """Wide tables print no 上年结转 row, no period row and no weight column of the block template."""
-    import dataclasses
-
     w = dataclasses.replace(o, carryover=False, period_row="none", period_value_col=False, remark_col=False)
     w.weight_col = "权重" if o.wide_header == "unit_col" else "none"
     w.total_label = "项目总额"
@@ -377,17 +378,16 @@ def _wide_options(o: Options) -> Options:
     return w
 
 
-def _wide_fields(rng: random.Random, o: Options, p: Project, unit, gov: Gov, year: int, k: int) -> None:
+def _wide_fields(rng: random.Random, o: Options, p: Project, unit: tuple[str, str], area_code: str) -> None:
     """What a wide table prints differently: project code, unit grouping, no 主管部门 column."""
     family = o.wide_header
     p.department_name, p.department_code, p.p_department = None, None, ""
     p.group = unit[1]
-    if family == "code_name":
-        area_code = f"{rng.randint(11, 65)}{rng.choice(('0000', '0100', '0600'))}"
-        p.code = f"{area_code}{rng.choice(('22', '23', '24', '25'))}T{rng.randint(0, 99999999):08d}{rng.randint(0, 9999):04d}"
+    if family == "code_name":  # 11000024T000002830551-统计监测分析… (the truth splits code and name)
+        year = rng.choice(("22", "23", "24", "25"))
+        p.code = f"{area_code}{year}T{rng.randint(0, 99999999):08d}{rng.randint(0, 9999):04d}"
         p.p_name = f"{p.code}-{p.name}"
         p.unit_name = p.unit_code = None
-        p.fiscal = p.fiscal  # printed in its own column
     elif family == "unit_rows":
         p.unit_name, p.unit_code = unit[1], unit[0]
         p.fiscal, p.p_fiscal = None, None
@@ -399,7 +399,6 @@ def _wide_fields(rng: random.Random, o: Options, p: Project, unit, gov: Gov, yea
         p.fiscal = p.other = p.carryover = None
         p.p_fiscal = p.p_other = p.p_carryover = None
         values.remarks(rng, p.indicators, "explain")
-    del gov, year, k
 
 
 # ------------------------------------------------------------------------------------------ the body
@@ -533,9 +532,9 @@ def _body(rng, o: Options, doc: Document, ctx: Ctx, dtype, dept, projects, dept_
     if o.placement == "after_prose":  # the first target table follows the explanation on the same page (Word)
         for item in budget_items:
             body += item
-        body += explain + (
-            targets[1:] if explain and targets and isinstance(targets[0], PageBreak) else targets
-        )
+        first = targets[0] if targets else None
+        same_page = explain and isinstance(first, PageBreak) and first.landscape == land_text
+        body += explain + (targets[1:] if same_page else targets)
     else:  # the targets after the budget tables, or among them (预算表12 between 预算11表 and 预算13表)
         at = len(budget_items) if rng.random() < 0.7 else rng.randint(0, len(budget_items))
         for item in budget_items[:at]:
@@ -549,8 +548,6 @@ def _body(rng, o: Options, doc: Document, ctx: Ctx, dtype, dept, projects, dept_
 
 def _overall_ctx(ctx: Ctx) -> Ctx:
     """A 部门整体 declaration document titles its one table like the document."""
-    import dataclasses
-
     return dataclasses.replace(ctx, title_variant=1)
 
 
