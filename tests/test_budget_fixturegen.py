@@ -192,3 +192,5 @@ def test_cli_writes_pdfs_truth_and_layouts(tmp_path, capsys):
     layouts = json.loads((tmp_path / "layouts.json").read_text(encoding="utf-8"))
     assert {v["family"] for v in layouts.values()} == {"wide"}
     assert cli([str(tmp_path), "--n", "1", "--set", "colour=red"]) == 2
+    capsys.readouterr()
+    assert cli(["--options"]) == 0 and "wide_header" in capsys.readouterr().out

@@ -13,9 +13,13 @@ document and fixable: an override is a value or a list of values to draw from. T
 (the format of the real samples' truth); `python -m tests.fixturegen.budget.score WAREHOUSE_URL OUT/truth`
 scores a warehouse against them exactly as the shared scorer does.
 
+CLI: `python -m tests.fixturegen.budget OUT_DIR --n 30 --seed 1 [--set option=value ...]`; `--options` lists
+every option with its values. `python -m tests.fixturegen.budget.check OUT_DIR` proves a corpus's truth is
+printed in its PDFs (pdfplumber's text layer, no reader involved).
+
 Modules: options (layout options), vocab (names, prose, table rows), values (indicator rows), model (spec and
 truth), tables (target and filler tables as grids), generate (the seeded generator), render (layout engine and
-reportlab drawing), score (the scorer).
+reportlab drawing), check (truth against the text layer), score (the scorer).
 """
 
 from __future__ import annotations

@@ -10,13 +10,14 @@ document was drawn with). Options are the fields of `options.Options`; `--set fa
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
 from pathlib import Path
 
 from tests.fixturegen.budget import generate_corpus
-from tests.fixturegen.budget.options import UnknownOption
+from tests.fixturegen.budget.options import CHOICES, Options, UnknownOption
 from tests.fixturegen.fonts import FontsMissing
 
 
@@ -28,10 +29,28 @@ def _value(text: str):
         return text
 
 
+def option_table() -> list[tuple[str, str]]:
+    """(option, its values) for every option: the weighted choices, or the default when it is not drawn."""
+    rows = []
+    for f in dataclasses.fields(Options):
+        choices = CHOICES.get(f.name)
+        if choices:
+            shown = ", ".join(dict.fromkeys(str(c) for c in choices))
+        elif f.name == "font":
+            shown = "installed CJK TrueType fonts (fc-list)"
+        else:
+            shown = f"default {f.default!r}"
+        rows.append((f.name, shown))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tests.fixturegen.budget", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    ap.add_argument("out_dir", type=Path)
+    ap.add_argument("out_dir", type=Path, nargs="?")
+    ap.add_argument(
+        "--options", action="store_true", help="list the options and the values they are drawn from"
+    )
     ap.add_argument("--n", type=int, default=30, help="number of documents (default 30)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument(
@@ -42,6 +61,12 @@ def main(argv: list[str] | None = None) -> int:
         help="fix an option, e.g. --set family=wide --set money_unit=元 (a JSON list = choices)",
     )
     args = ap.parse_args(argv)
+    if args.options:
+        for name, values in option_table():
+            print(f"{name:18} {values}")
+        return 0
+    if args.out_dir is None:
+        ap.error("OUT_DIR is required")
     overrides = {}
     for item in args.set:
         key, _, val = item.partition("=")

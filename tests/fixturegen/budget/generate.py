@@ -215,8 +215,8 @@ def _dept_project(rng: random.Random, o: Options, ctx: Ctx, publisher: str, shor
         p.total, p.p_total = None, None
     else:
         p.total, p.p_total = total, fmt(total)
-    p.goal = _goal(rng, publisher, ("", "重点工作", "项"), short, ctx.year, items=rng.randint(3, 5))
-    theme = (publisher, short, "项")
+    theme = (publisher, "重点任务", "项")
+    p.goal = _goal(rng, publisher, theme, short, ctx.year, items=rng.randint(3, 5))
     style = "nature" if o.dept_levels == "joined" else "inline"
     p.indicators = values.make_indicators(
         rng, o, style, ctx.year, total / 1_000_000, theme, 10, 30,
