@@ -60,12 +60,17 @@ def _run(chars: list[dict]) -> Run:
     return Run(text, chars[0]["x0"], chars[-1]["x1"], chars[0]["top"], chars[0]["size"])
 
 
+def _continues(line: str, rest: str) -> bool:
+    """The line carries on the rest of a target: part of it, or all of it and more (2,134.87 | 万元)."""
+    return bool(line) and (rest.startswith(line) or line.startswith(rest))
+
+
 def _below(r: Run, pool: list[Run], rest: str) -> Run | None:
     """The line right under r in the same cell that continues `rest`."""
     best = None
     for c in pool:
         under = 0.2 < c.top - r.top < 2.6 * r.size and c.x0 < r.x1 + 2 and c.x1 > r.x0 - 2
-        if under and rest.startswith(c.text) and (best is None or c.top < best.top):
+        if under and _continues(c.text, rest) and (best is None or c.top < best.top):
             best = c
     return best
 
@@ -85,13 +90,13 @@ def found(target: str, pages: list[list[Run]]) -> bool:
             while rest:
                 nxt = _below(cur, pages[k], rest)
                 if nxt is None and k + 1 < len(pages):  # the cell goes on atop the next page
-                    heads = [c for c in pages[k + 1] if rest.startswith(c.text) and c.text]
+                    heads = [c for c in pages[k + 1] if _continues(c.text, rest)]
                     nxt = min(heads, key=lambda c: c.top, default=None)
                     if nxt is not None:
                         k += 1
                 if nxt is None:
                     break
-                rest, cur = rest[len(nxt.text) :], nxt
+                rest, cur = rest[min(len(nxt.text), len(rest)) :], nxt
             if not rest:
                 return True
     return False

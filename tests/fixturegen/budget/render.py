@@ -246,6 +246,12 @@ class _Layout:
             self.text(c)
         pieces: list[_Piece] = []
         state = {"rep": 0}
+        repeats = g.repeat_rows
+        repeat_h = sum(m.heights[rr] for rr in repeats)
+        caption_h = sum(self.text_height(c) for c in g.captions) if g.repeat_captions else 0.0
+        if repeat_h + caption_h > 0.5 * full:  # a header taller than half a page is printed once
+            repeats, repeat_h = (), 0.0
+        room = full - repeat_h - caption_h  # a continuation page's room for rows
 
         def place(r: int, h: float, **kw) -> None:
             pieces.append(_Piece(r, len(self.pages) - 1, self.y, h, **kw))
@@ -258,12 +264,9 @@ class _Layout:
                 for c in g.captions:
                     self.text(c)
             state["rep"] += 1
-            for rr in g.repeat_rows:
+            for rr in repeats:
                 place(rr, m.heights[rr], rep=state["rep"])
 
-        repeat_h = sum(m.heights[rr] for rr in g.repeat_rows)
-        caption_h = sum(self.text_height(c) for c in g.captions) if g.repeat_captions else 0.0
-        room = full - repeat_h - caption_h  # a continuation page's room for rows
         for r, row in enumerate(g.rows):
             h = m.heights[r]
             need = min(self._chain(g, m, r), room)
@@ -312,7 +315,7 @@ class _Layout:
                     page.shade.append(box)
                 ls = m.lines[(p.row, k)][p.first : p.last]
                 self._cell_text(p.page, box, ls, c, g, "top" if split else "middle")
-        repeated = set(g.repeat_rows)
+        repeated = {p.row for p in pieces if p.rep}
         for r, row in enumerate(g.rows):  # merged cells
             for k, c in enumerate(row.cells):
                 if c.rowspan == 1:

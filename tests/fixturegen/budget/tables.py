@@ -178,7 +178,7 @@ def block_table(p: Project, o: Options, ctx: Ctx, value_style: str) -> Grid:
     a = 2 if lead else 1  # label area: the first a grid columns
     if not lead and ed[1] < 0.12 * U:
         a = 2
-    if ctx.title_variant % 3 == 2 and len(cols) - a >= 5:
+    if ctx.title_variant % 3 == 2 and len(cols) - a >= 5 and ed[a + 1] <= 0.36 * U:
         a += 1  # a wide label column (烟台: 项目名称 over 绩效指标 | 一级 | 二级)
     L = ed[a]  # label width in units
     rows: list[Row] = []
