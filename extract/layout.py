@@ -206,21 +206,21 @@ _GENERIC_TITLE = re.compile(
     r"部门整体|部门整体支出|部门整体预算|单位整体|单位整体支出|部门项目|部门预算项目|预算项目|本级项目|"
     r"项目支出预算|一般公共预算项目支出|政府性基金预算项目支出)?$"
 )
-_TITLE_PREFIX = re.compile(
-    r"^(?:预算)?表\s*[\d\-—－一二三四五六七八九十]+|^预算\d+表|^[(（]?\d+[)）]|^[一二三四五六七八九十]+、|^.*?\d{4}年度?"
-)
+_TITLE_PREFIX = re.compile(r"^(?:预算)?表\s*[\d\-—－一二三四五六七八九十]+|^预算\d+表|^[(（]?\d+[)）]|^[一二三四五六七八九十]+、")
+_ORG_YEAR = re.compile(r"^.*?\d{4}年度?")
 
 
 def title_name(title: str) -> str | None:
-    """The project a title names (环境管理监察监测经费项目绩效目标表 → 环境管理监察监测经费项目), or None when
-    the title names a kind of table (预算表12 项目支出绩效目标表)."""
+    """The project a title names (2026年城市照明设施维护项目绩效目标表 → 2026年城市照明设施维护项目), or None
+    when the title names a kind of table (预算表12 项目支出绩效目标表, XX局2026年部门整体绩效目标表)."""
     text = compact(title)
     for _ in range(3):
         text = _TITLE_PREFIX.sub("", text)
     text = re.sub(r"[(（]\d{4}年度?[)）]", "", text)
     text = TARGET_TITLE.sub("", text)
-    text = re.sub(r"(预算)?$", "", text)
-    if not text or _GENERIC_TITLE.match(text) or len(text) < 2:
+    text = re.sub(r"预算$", "", text)
+    kind = _ORG_YEAR.sub("", text)  # what the table is, after an owner and a year
+    if len(text) < 2 or _GENERIC_TITLE.match(text) or _GENERIC_TITLE.match(kind):
         return None
     return text
 
@@ -241,18 +241,35 @@ def role_key(text: str) -> str:
     return _SCORE_NOTE.sub("", compact(text).replace("（", "(").replace("）", ")")) or compact(text)
 
 
+_QUALIFIED = re.compile(r"^(.+?)\(([^()]*)\)$")
+_PERIOD_WORDS = re.compile(r"实施期|周期|中期|中长期|全周期")
+
+
+def _role_of(key: str) -> str | None:
+    """A header word's role, with a bracketed qualifier read too: 指标值（年度） is the value, 指标值（实施期）
+    the period value."""
+    role = GRID_ROLES.get(key)
+    if role is not None:
+        return role
+    m = _QUALIFIED.match(key)
+    if not m:
+        return None
+    role = GRID_ROLES.get(m.group(1))
+    if role in ("value", "period_value"):
+        return "period_value" if _PERIOD_WORDS.search(m.group(2)) else "value"
+    return role
+
+
 def grid_role(text: str | None) -> str | None:
     """The role of a grid header cell. A cell holding other lines besides its header word (text of a merged
     cell continued from the previous page, drawn under the header and clipped in print) is recognised by
     the lines that form a header word."""
     if not text:
         return None
-    role = GRID_ROLES.get(role_key(text)) or GRID_ROLES.get(
-        compact(text).replace("（", "(").replace("）", ")")
-    )
+    role = _role_of(role_key(text)) or GRID_ROLES.get(compact(text).replace("（", "(").replace("）", ")"))
     if role is not None or "\n" not in text:
         return role
-    return _in_lines(text, lambda t: GRID_ROLES.get(role_key(t)))
+    return _in_lines(text, lambda t: _role_of(role_key(t)))
 
 
 def column_field(text: str | None) -> str | None:
@@ -322,22 +339,43 @@ def is_wide_header(row: list[str | None]) -> bool:
 _SUB_HEADING = re.compile(r"^[^\d]{1,6}$")
 
 
+_TOTAL_ROW = frozenset({"合计", "金额合计", "总计", "资金合计", "总额"})
+
+
 def read_header_rows(rows: list[list[str | None]]) -> dict[str, str]:
-    """Label/value pairs of a header block, as rows, side by side, or money as columns over a value row."""
+    """Label/value pairs of a header block, as rows, side by side, or labels over columns of values (money
+    as columns). Under labels over columns, a 合计 row (the table lists items and their sum) gives the
+    values; otherwise the first row of values does."""
     fields: dict[str, str] = {}
     pending: dict[int, str] = {}  # column → field, labels printed over a row of values
+    first: list[tuple[int, str]] | None = None  # the first row of values under them
+
+    def take(tokens: list[tuple[int, str]]) -> None:
+        for i, c in tokens:
+            if i in pending:
+                fields.setdefault(pending[i], c)
+
     for row in rows:
         tokens = [(i, c) for i, c in enumerate(row) if c is not None]
-        if pending and not any(header_field(c) for _, c in tokens):
+        texts = [c for _, c in tokens if compact(c)]
+        total_row = (
+            bool(texts)
+            and label_key(texts[0]) in _TOTAL_ROW
+            and any(re.search(r"\d", c) for i, c in tokens if i in pending)
+        )
+        if pending and (total_row or not any(header_field(c) for _, c in tokens)):
             below = [c for i, c in tokens if i in pending]
-            if below and all(_SUB_HEADING.match(compact(c)) for c in below):
+            if not total_row and below and all(_SUB_HEADING.match(compact(c)) for c in below):
                 continue  # a row of sub-headings (合计 | 基本支出 | 项目支出): the values come below it
-            for i, c in tokens:
-                if i in pending:
-                    fields.setdefault(pending[i], c)
-            pending = {}
+            if total_row:
+                take(tokens)
+                pending, first = {}, None
+            elif first is None:
+                first = tokens
             continue
-        pending = {}
+        if pending and first is not None:
+            take(first)
+        pending, first = {}, None
         k = 0
         while k < len(tokens):
             col, cell = tokens[k]
@@ -352,4 +390,6 @@ def read_header_rows(rows: list[list[str | None]]) -> dict[str, str]:
             else:
                 pending[col] = field
                 k += 1
+    if pending and first is not None:
+        take(first)
     return fields

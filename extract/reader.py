@@ -252,6 +252,7 @@ class _Cutter:
         self.cut_at_foot = False  # the current wide project's cells were cut by the page's foot
         self.wide_header_done = False
         self.wide_xs: list[float] = []
+        self.wide_unit: dict[str, str] = {}  # the unit row a wide table printed above its projects
         self.current: RawProject | None = None
         self.last_page = 0
 
@@ -343,8 +344,10 @@ class _Cutter:
                 continue
             if first_on_page and self._is_split_remainder(cells):
                 self._merge_into_last(cells)
-            else:
+            elif _is_indicator(cells):
                 self.current.rows.append(RawIndicatorRow(cells=cells, page=block.page))
+            else:
+                continue  # a 备注 row under the grid: no indicator, no value
             self.current.last_page = block.page
             self._levels_from_below()
             first_on_page = False
@@ -458,6 +461,9 @@ class _Cutter:
         fields = {key: row[i] for i, key in self.wide.items() if i < len(row)}
         cells = self._cells(row)
         if not any(cells.values()):
+            if compact(fields.get("unit_or_name")):  # a unit's own row; its projects follow
+                self._finish()
+                self.wide_unit = {"unit": fields["unit_or_name"] or "", "unit_code": fields.get("unit_code") or ""}
             return "blank"  # no indicator here (a strip of cut cells above the header, a blank row)
         if all(v is None for v in fields.values()):
             if self.current is None:
@@ -469,8 +475,10 @@ class _Cutter:
         assert self.current is not None
         if first_on_page and self.current.rows and self._is_split_remainder(cells):
             self._merge_into_last(cells)
-        else:
+        elif _is_indicator(cells):
             self.current.rows.append(RawIndicatorRow(cells=cells, page=block.page))
+        else:
+            return "blank"
         self.current.last_page = block.page
         self.cut_at_foot = any((r, i) in block.open for i in self.wide)
         return "row"
@@ -578,6 +586,11 @@ class _Cutter:
             value = inherited.get(key) if text is None else text
             if value is not None:
                 self.current.header[key] = value
+        if "unit_or_name" in self.current.header:  # 单位（项目）名称: a project under the unit row above it
+            self.current.header["name"] = self.current.header.pop("unit_or_name")
+            for key, value in self.wide_unit.items():
+                if value and not compact(self.current.header.get(key)):
+                    self.current.header[key] = value
 
     # ------------------------------------------------------------------ block tables
 
@@ -693,6 +706,11 @@ class _Cutter:
 
 
 _YEAR_LINE = re.compile(r"^[(（]?\d{4}年度?[)）]?$")
+
+
+def _is_indicator(cells: dict[str, str]) -> bool:
+    """A grid row names an indicator or states a value; a row of labels only (备注) does not."""
+    return any(compact(cells.get(role)) for role in ("level3", "levels", "value", "period_value"))
 
 
 def _on_every_row(rows: list[RawIndicatorRow], role: str) -> bool:

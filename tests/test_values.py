@@ -50,10 +50,17 @@ D = dt.date
         ("1,200 人次", "numeric", "=", 1200, "人次", None),
         ("服务对象满意度 95%以上", "numeric", ">=", 95, "%", None),
         ("95%以上企业满意", "numeric", ">=", 95, "%", None),
+        # units of more than one word, and bracketed or per-part qualifiers, are kept whole
+        ("≤10分钟", "numeric", "<=", 10, "分钟", None),
+        ("≥330台（套）", "numeric", ">=", 330, "台（套）", None),
+        ("≤450元/人天", "numeric", "<=", 450, "元/人天", None),
+        ("8 台件及以上", "numeric", ">=", 8, "台件", None),
+        ("5个工作日", "numeric", "=", 5, "个工作日", None),
+        ("8家企业", "numeric", "=", 8, "家", None),
         ("2019 年 6 月 30 日前", "deadline", "<=", None, None, D(2019, 6, 30)),
         ("2019年6月30日之前完成", "deadline", "<=", None, None, D(2019, 6, 30)),
         ("2019.06.30前", "deadline", "<=", None, None, D(2019, 6, 30)),
-        ("2019年底前", "deadline", "<=", None, None, D(2019, 12, 31)),
+        ("2019年底前", "deadline", "<=", 2019.0, "年底前", D(2019, 12, 31)),
         ("2019年9月底前", "deadline", "<=", None, None, D(2019, 9, 30)),
         ("2020年2月底前", "deadline", "<=", None, None, D(2020, 2, 29)),
         ("明显提升", "qualitative", None, None, None, None),
@@ -186,3 +193,26 @@ def test_any_text_parses_without_error(text):
     t = parse_target(text)
     assert t.kind in {"numeric", "deadline", "qualitative", "text", "none"}
     assert (t.value is None) or t.kind == "numeric"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value", "unit", "deadline"),
+    [
+        ("6月底前", "deadline", 6.0, "月底前", D(2026, 6, 30)),
+        ("10月底", "deadline", 10.0, "月底", D(2026, 10, 31)),
+        ("12月31日前完成", "deadline", None, None, D(2026, 12, 31)),
+        ("12月", "numeric", 12.0, "月", None),  # a count of months, not a date
+        ("2个月内", "numeric", 2.0, "个月内", None),
+    ],
+)
+def test_deadlines_without_a_year_fall_in_the_budget_year(text, kind, value, unit, deadline):
+    t = parse_target(text, budget_year=2026)
+    assert (t.kind, t.value, t.unit, t.deadline) == (kind, value, unit, deadline)
+    assert parse_target(text).deadline is None  # no budget year known: no date made up
+
+
+def test_a_unit_printed_in_its_own_column_is_kept_as_printed():
+    """Budget documents print 20 | 万人 in two columns: 20 万人, not 200000 人 (notices keep DESIGN's ×10000)."""
+    t = parse_target(join_split_columns("≥", None, "20", "万人"), 2026, unit_column="万人")
+    assert (t.comparator, t.value, t.unit) == (">=", 20, "万人")
+    assert parse_target(join_split_columns("≥", None, "20", "万人")).value == 200_000

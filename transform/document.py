@@ -134,6 +134,6 @@ def _kind(title: str | None, titles: list[str]) -> DocumentKind | None:
     for pattern, kind in _KINDS:
         if text and pattern.search(text):
             return kind
-    if any(re.search(r"预算\d+表|表\d+", t) for t in titles):
-        return DocumentKind.DEPARTMENT_BUDGET  # numbered budget tables: a budget without a cover title
+    if titles:
+        return DocumentKind.DEPARTMENT_BUDGET  # target tables without a cover title saying what they are in
     return None

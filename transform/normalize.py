@@ -7,7 +7,7 @@ import re
 from contracts.frames import INDICATOR_COLUMNS, PROJECT_COLUMNS, NoticeFrames, frame
 from contracts.raw import RawNotice, RawProject
 from contracts.text import clean, compact, strip_star
-from contracts.vocabulary import Scope, canonical_level, is_level_name, split_levels
+from contracts.vocabulary import DocumentKind, Scope, canonical_level, is_level_name, split_levels
 from extract.layout import TABLE_TITLE
 from transform.document import document_facts
 from transform.values import join_split_columns, parse_target
@@ -133,7 +133,8 @@ def normalize(raw: RawNotice, default_region: str | None = None) -> NoticeFrames
     if not facts.final_accounts:  # a 决算 reports what was done: nothing of it is a target
         for seq, (rp, head) in enumerate(zip(raw.projects, heads, strict=True), start=1):
             projects.append(_project_row(seq, rp, head, year, facts.publisher))
-            indicators.extend(_indicator_rows(seq, rp))
+            as_printed = facts.kind not in (None, DocumentKind.NOTICE)
+            indicators.extend(_indicator_rows(seq, rp, projects[-1]["budget_year"], as_printed))
     budget_years = [p["budget_year"] for p in projects if p["budget_year"] is not None]
     return NoticeFrames(
         title=facts.title,
@@ -163,6 +164,8 @@ def _project_row(seq: int, rp: RawProject, head: dict, doc_year: int | None, pub
     h = rp.header
     budget_year = _year_of(rp.table_title) or doc_year
     unit_code, unit_name, _ = head["unit"]
+    if unit_code is None and re.fullmatch(r"\d{3,12}", compact(h.get("unit_code"))):
+        unit_code = compact(h.get("unit_code"))  # printed in a column of its own (单位编码)
     dept_code, dept_name, dept_former = head["department"]
     dept_name = dept_name or publisher
     code, name = split_project_code(h.get("name"))
@@ -279,7 +282,9 @@ def _weight(text: str | None) -> float | None:
     return float(m.group(1)) if m else None
 
 
-def _indicator_rows(seq: int, rp: RawProject) -> list[dict]:
+def _indicator_rows(seq: int, rp: RawProject, budget_year: int | None, units_as_printed: bool) -> list[dict]:
+    """The project's indicator rows. With `units_as_printed` (budget documents), a figure whose unit has a
+    column of its own keeps that unit as printed (20 | 万人); notices read 万 as ×10000 (DESIGN §4)."""
     rows = []
     prev_l1 = prev_l2 = ""
     cells = _split_level_cells([r.cells for r in rp.rows])
@@ -300,7 +305,7 @@ def _indicator_rows(seq: int, rp: RawProject) -> list[dict]:
             printed = join_split_columns(c.get("nature"), c.get("direction"), c.get("value"), c.get("unit"))
         else:
             printed = c.get("value")
-        t = parse_target(printed)
+        t = parse_target(printed, budget_year, unit_column=c.get("unit") if units_as_printed else None)
         rows.append(
             {
                 "project_seq": seq,

@@ -70,6 +70,17 @@ KNOWN_UNITS = sorted(
         "亿元",
         "元",
         "人次",
+        "人天",
+        "人日",
+        "人月",
+        "台套",
+        "台件",
+        "台次",
+        "分钟",
+        "秒",
+        "个工作日",
+        "工作日",
+        "个月",
         "家次",
         "户次",
         "场次",
@@ -147,6 +158,11 @@ _DATE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(\d{4})\s*[.\-/]\s*(\d{1,2})(?![\d.])"), "ym"),
     (re.compile(r"(\d{4})\s*年\s*(?:底|末|内|年底|年末)"), "y"),
 ]
+# Dates without a year (6月30日前, 6月底前), in the budget year; never a count of months (2个月内).
+_YEARLESS_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?<![\d.年个])(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]"), "md"),
+    (re.compile(r"(?<![\d.年个])(\d{1,2})\s*月\s*(?:(?:底|末)|份?(?=前|之前|以前|完成|止))"), "m"),
+]
 _DEADLINE_TAIL = re.compile(r"^(?:之前|以前|前|为止|止|截止)?(?:完成|完工|结束|实施完毕|全部完成|办结)?$")
 _DEADLINE_HEAD = re.compile(r"^(?:于|在|截至|截止|截止到|截止于)?$")
 
@@ -189,15 +205,19 @@ def join_split_columns(nature: str | None, direction: str | None, value: str | N
     return f"{symbol}{value}{unit}"
 
 
-def parse_target(raw: str | None) -> Target:
-    """Parse one printed target value (already joined when the grid splits it over columns)."""
+def parse_target(raw: str | None, budget_year: int | None = None, unit_column: str | None = None) -> Target:
+    """Parse one printed target value (already joined when the grid splits it over columns).
+
+    `budget_year` dates deadlines printed without a year (6月底前); `unit_column` is the grid's own 度量单位
+    cell: then the figure and that unit are kept as printed (20 | 万人 is 20 万人, not 200000 人)."""
     text = clean(raw)
     if text in NONE_WORDS:
         return Target(text=text, kind="none")
-    deadline = _parse_deadline(text)
+    deadline = _parse_deadline(text, budget_year)
     if deadline is not None:
-        return Target(text=text, kind="deadline", comparator="<=", deadline=deadline)
-    numeric = _parse_numeric(text)
+        value, unit = _lone_figure(text)
+        return Target(text=text, kind="deadline", comparator="<=", value=value, unit=unit, deadline=deadline)
+    numeric = _parse_numeric(text, clean(unit_column) or None)
     if numeric is not None:
         return numeric
     if not _NUMBER.search(text) and len(text) <= QUALITATIVE_MAX_CHARS and not _SENTENCE_PUNCT.search(text):
@@ -205,24 +225,38 @@ def parse_target(raw: str | None) -> Target:
     return Target(text=text, kind="text")
 
 
-def _find_date(text: str) -> tuple[re.Match[str], dt.date] | None:
-    for pattern, form in _DATE_PATTERNS:
+_LONE_FIGURE = re.compile(r"^(?:[<>≤≥=≈~]|<=|>=)?(\d+(?:\.\d+)?)([^\d.]{1,4})$")
+
+
+def _lone_figure(text: str) -> tuple[float | None, str | None]:
+    """A deadline printed as one figure and a few words (2026年底前, 6月底前): the figure and the words, kept
+    as target_value and target_unit beside the date. None for fuller dates (2026年6月30日前)."""
+    m = _LONE_FIGURE.match(text)
+    return (float(m.group(1)), m.group(2)) if m else (None, None)
+
+
+def _find_date(text: str, budget_year: int | None = None) -> tuple[re.Match[str], dt.date] | None:
+    patterns = list(_DATE_PATTERNS) + (list(_YEARLESS_PATTERNS) if budget_year else [])
+    for pattern, form in patterns:
         m = pattern.search(text)
         if not m:
             continue
-        year, month = int(m.group(1)), int(m.group(2)) if form != "y" else 12
+        if form in ("md", "m"):
+            year, month = budget_year, int(m.group(1))
+        else:
+            year, month = int(m.group(1)), int(m.group(2)) if form != "y" else 12
         if not (1900 <= year <= 2200 and 1 <= month <= 12):
             continue
         last = calendar.monthrange(year, month)[1]
-        day = int(m.group(3)) if form == "ymd" else last
+        day = int(m.group(3)) if form == "ymd" else int(m.group(2)) if form == "md" else last
         if not 1 <= day <= last:
             continue
         return m, dt.date(year, month, day)
     return None
 
 
-def _parse_deadline(text: str) -> dt.date | None:
-    found = _find_date(text)
+def _parse_deadline(text: str, budget_year: int | None = None) -> dt.date | None:
+    found = _find_date(text, budget_year)
     if found is None:
         return None
     m, date = found
@@ -230,6 +264,7 @@ def _parse_deadline(text: str) -> dt.date | None:
     for symbol in ("≤", "<=", "<"):
         head = head.removesuffix(symbol).strip()
     tail = tail.removeprefix("日").strip() if m.group(0).endswith("月") else tail
+    tail = tail.removeprefix("底").removeprefix("末").strip()
     if _NUMBER.search(head + tail):
         return None  # another figure besides the date: prose, not a deadline
     if _DEADLINE_TAIL.match(tail) and (_DEADLINE_HEAD.match(head) or len(head) <= LABEL_MAX_CHARS):
@@ -237,7 +272,7 @@ def _parse_deadline(text: str) -> dt.date | None:
     return None
 
 
-def _parse_numeric(text: str) -> Target | None:
+def _parse_numeric(text: str, unit_column: str | None = None) -> Target | None:
     """One figure with an optional comparator, unit and short label; None when the text is not that."""
     body = _THOUSANDS.sub("", text)
     numbers = list(_NUMBER.finditer(body))
@@ -253,8 +288,11 @@ def _parse_numeric(text: str) -> Target | None:
             comparator, head = op, head[: -len(word)].rstrip()
             break
 
-    unit, rest = _take_unit(rest)
-    unit, value = _apply_multiplier(unit, value)
+    if unit_column and rest.startswith(unit_column):
+        unit, rest = unit_column, rest[len(unit_column) :].lstrip()  # as printed in its own column
+    else:
+        unit, rest = _take_unit(rest)
+        unit, value = _apply_multiplier(unit, value)
 
     for word, op in POSTFIX_COMPARATORS:
         if rest.startswith(word):
@@ -269,24 +307,33 @@ def _parse_numeric(text: str) -> Target | None:
     return Target(text=text, kind="numeric", comparator=comparator or "=", value=value, unit=unit or None)
 
 
+_UNIT_RUN = re.compile(r"[\u4e00-\u9fffA-Za-z%‰℃°]+")
+_UNIT_NOTE = re.compile(r"^[(（][\u4e00-\u9fffA-Za-z]{1,3}[)）]")
+
+
 def _take_unit(rest: str) -> tuple[str, str]:
-    """Split the unit off the text that follows a number: '万条以上' → ('万条', '以上')."""
+    """Split the unit off the text that follows a number: '万条以上' → ('万条', '以上'), '分钟' → '分钟',
+    '台（套）' → '台（套）', '元/人天' → '元/人天'."""
     mult = rest[0] if rest[:1] in ("万", "亿") and not rest.startswith(("万元", "亿元")) else ""
     tail = rest[len(mult) :]
-    unit = next((u for u in KNOWN_UNITS if tail.startswith(u)), None)
-    if unit is None:
-        # an unknown unit: a short run of letters up to a comparator word, punctuation, a space or the end
-        m = re.match(r"[\u4e00-\u9fffA-Za-z]{1,3}", tail)
-        unit = _before_comparator_word(m.group(0)) if m else ""
+    unit = _unit_word(tail)
     after = tail[len(unit) :]
     if unit and after.startswith("/"):
-        per = next((u for u in KNOWN_UNITS if after[1:].startswith(u)), None)
-        if per is None:
-            m = re.match(r"[\u4e00-\u9fffA-Za-z]+", after[1:])
-            per = _before_comparator_word(m.group(0))[:4] if m else ""
+        per = _unit_word(after[1:])[:4]
         if per:
             unit += "/" + per
     return mult + unit, tail[len(unit) :].lstrip()
+
+
+def _unit_word(text: str) -> str:
+    """The unit a text starts with: a known unit, lengthened by one more character or a bracketed
+    qualifier that runs on from it (分钟, 台（套）); else a short run of letters, up to a comparator word."""
+    run = _UNIT_RUN.match(text)
+    word = _before_comparator_word(run.group(0)) if run else ""
+    known = next((u for u in KNOWN_UNITS if text.startswith(u)), None)
+    unit = word[:3] if known is None else (word if len(word) - len(known) == 1 else known)
+    note = _UNIT_NOTE.match(text[len(unit) :])
+    return unit + note.group(0) if unit and note else unit
 
 
 def _before_comparator_word(text: str) -> str:
