@@ -246,12 +246,12 @@ class _Cutter:
         self.roles: list[str | None] | None = None
         self.grid_header: list[str] | None = None
         self.wide: dict[int, str] | None = None  # a wide table's project columns: column → field
-        self.wide_at: list[
+        self.columns_at: list[
             tuple[float, str, bool]
         ] = []  # (x of a column's middle, its field or role, is field)
         self.cut_at_foot = False  # the current wide project's cells were cut by the page's foot
         self.wide_header_done = False
-        self.wide_xs: list[float] = []
+        self.columns_xs: list[float] = []
         self.wide_unit: dict[str, str] = {}  # the unit row a wide table printed above its projects
         self.current: RawProject | None = None
         self.last_page = 0
@@ -296,8 +296,8 @@ class _Cutter:
         first_on_page = block.page != self.last_page
         if first_on_page and self.wide is None:
             self.cut_at_foot = False
-        if self.wide is not None:
-            self._wide_columns(block.xs)
+        if self.roles is not None:
+            self._columns_for(block.xs)
         for r, row in enumerate(block.rows):
             if self._title_row(row):
                 continue
@@ -320,7 +320,7 @@ class _Cutter:
                 continue  # a table that is not a target table (budget statements, cover tables)
             if self.roles is None:
                 if layout.is_grid_header(row):
-                    self._grid_header(row)
+                    self._grid_header(row, block.xs)
                 elif first_on_page and self._is_header_remainder(row):
                     self._merge_header_remainder(row)  # a header row split by the page break
                 elif (
@@ -337,7 +337,7 @@ class _Cutter:
                     self.header_rows.append(row)
                 first_on_page = False
                 continue
-            if [compact(c) for c in row] == self.grid_header or self._sub_header(row):
+            if self._repeated_header(row) or self._sub_header(row):
                 continue  # header repeated on a continuation page, or the grid header's second row
             cells = self._cells(row)
             if not any(cells.values()):
@@ -391,12 +391,14 @@ class _Cutter:
         self.label = None
         self.title_fresh = False
 
-    def _grid_header(self, row: list[str | None]) -> None:
+    def _grid_header(self, row: list[str | None], xs: list[float]) -> None:
         assert self.current is not None
         self.roles = layout.column_roles(row)
         self.grid_header = [compact(c) for c in row]
         self.current.grid_columns = [r or "" for r in self.roles]
         self._check_grid(self.roles, self.current.page)
+        self.columns_xs = xs
+        self._keep_columns()
 
     @staticmethod
     def _check_grid(roles: list[str | None], page: int) -> None:
@@ -406,6 +408,14 @@ class _Cutter:
             raise UnreadableGrid(
                 f"indicator grid on page {page} has no column for {', '.join(sorted(missing))}"
             )
+
+    def _repeated_header(self, row: list[str | None]) -> bool:
+        """The grid header printed again on a continuation page (its cells may be laid out otherwise)."""
+        if [compact(c) for c in row] == self.grid_header:
+            return True
+        if self.roles is None or not layout.is_grid_header(row):
+            return False
+        return [r for r in layout.column_roles(row) if r] == [r for r in self.roles if r]
 
     def _sub_header(self, row: list[str | None]) -> bool:
         """The second row of a two-row grid header (其中：| 财政资金 | 其他资金, or 指标值: 年度 | 实施期):
@@ -444,8 +454,8 @@ class _Cutter:
             self._check_grid(self.roles, block.page)
             self.grid_header = [compact(c) for c in row]
             self.wide_header_done = False
-            self.wide_xs = block.xs
-            self._keep_wide_columns()
+            self.columns_xs = block.xs
+            self._keep_columns()
             self.money_unit = layout.label_money_unit(row) or self.money_unit
             return "header"
         if self.wide is None:
@@ -502,35 +512,44 @@ class _Cutter:
             key = layout.column_field(c)
             if key and key != "_group":
                 self.wide[i] = key
-        self._keep_wide_columns()
+        self._keep_columns()
         return True
 
-    def _keep_wide_columns(self) -> None:
-        """Remember where the wide table's columns are, to find them in its tables on later pages (which may
-        print the header garbled by cut cells' text, or lay out one column more or less)."""
-        assert self.wide is not None and self.roles is not None
-        xs = self.wide_xs
+    def _keep_columns(self) -> None:
+        """Remember where the grid's columns are (and a wide table's project columns), to find them in its
+        tables on later pages: these may lay out a column more or less, or print the header garbled by cut
+        cells' text."""
+        assert self.roles is not None
+        xs = self.columns_xs
         if len(xs) < len(self.roles) + 1:
-            self.wide_at = []
+            self.columns_at = []
             return
         mid = [(xs[i] + xs[i + 1]) / 2 for i in range(len(xs) - 1)]
-        self.wide_at = [(mid[i], key, True) for i, key in self.wide.items()]
-        self.wide_at += [(mid[i], role, False) for i, role in enumerate(self.roles) if role]
+        self.columns_at = [(mid[i], key, True) for i, key in (self.wide or {}).items()]
+        self.columns_at += [(mid[i], role, False) for i, role in enumerate(self.roles) if role]
 
-    def _wide_columns(self, xs: list[float]) -> None:
-        """Fields and roles of this table's columns, by where the wide table's header put them."""
-        if not self.wide_at or not xs or xs == self.wide_xs:
+    def _columns_for(self, xs: list[float]) -> None:
+        """Fields and roles of this table's columns, by where the header put them. A table whose columns do
+        not line up with the grid's is not its continuation: the project ends before it."""
+        if not self.columns_at or not xs or xs == self.columns_xs:
+            return
+        shared = sum(any(abs(x - y) <= 2 for y in self.columns_xs) for x in xs)
+        if shared < max(2, len(xs) // 2):
+            self._finish()
+            self.roles, self.wide, self.columns_at, self.grid_header = None, None, [], None
             return
         wide: dict[int, str] = {}
         roles: list[str | None] = [None] * (len(xs) - 1)
-        for x, name, is_field in self.wide_at:
+        for x, name, is_field in self.columns_at:
             for i in range(len(xs) - 1):
                 if xs[i] <= x < xs[i + 1]:
                     if is_field:
                         wide[i] = name
                     else:
                         roles[i] = name
-        self.wide, self.roles, self.wide_xs = wide, roles, xs
+        self.roles, self.columns_xs = roles, xs
+        if self.wide is not None:
+            self.wide = wide
 
     def _continued(self, r: int, block: _Block) -> bool:
         """The row's project cells have no ruling line at their top: they go on from the page before."""
