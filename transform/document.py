@@ -37,6 +37,10 @@ _KIND_TAIL = re.compile(
 _NATIONAL = re.compile(r"^(?:国家|中国|中华|全国|国务院)|^[\u4e00-\u9fff]{1,6}(?:部|总局|总署)$")
 _PROVINCIAL = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:省|自治区|特别行政区|市))")
 _COUNTY = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:自治州|地区|盟|县|自治县|旗|区))")
+# A county or district after the city (西安市雁塔区体育局 → 西安市雁塔区); not a development zone, and not a
+# word that only ends in 区 (城区管理局, 社区).
+_DISTRICT = re.compile(r"^([\u4e00-\u9fff]{1,4}?(?:自治县|县|旗|区))(?=[\u4e00-\u9fff]{2,})")
+_NOT_DISTRICT = re.compile(r"开发|高新|园区|城区|市区|社区|辖区|景区|片区|保护区|示范区|试验区")
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,9 @@ def region_of(*names: str | None) -> str | None:
         if _NATIONAL.search(name):
             return "中央"
         if m := _PROVINCIAL.match(name):
+            district = _DISTRICT.match(name[m.end() :])
+            if district and not _NOT_DISTRICT.search(district.group(1)):
+                return m.group(1) + district.group(1)
             return m.group(1)
     for name in names:
         if m := _COUNTY.match(name):

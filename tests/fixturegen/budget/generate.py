@@ -163,6 +163,8 @@ def _project(
     if o.unit_row == "code":
         p.unit_code = unit[0]
         p.p_unit = _code(o.code_style if o.code_style != "none" else "bracket", unit[0], unit[1])
+    elif o.unit_row == "none":  # no 实施单位 printed: the truth has none either (SCHEMA.md)
+        p.unit_name = None
     if o.period_row != "none":
         p.period, p.p_period = _period(rng, o, ctx.year)
     p.goal = _goal(rng, name, theme, dept["short"], ctx.year)
