@@ -251,6 +251,7 @@ class _Cutter:
         ] = []  # (x of a column's middle, its field or role, is field)
         self.cut_at_foot = False  # the current wide project's cells were cut by the page's foot
         self.wide_header_done = False
+        self.block_repeat = False  # skipping a block table's header printed again on a continuation page
         self.columns_xs: list[float] = []
         self.wide_unit: dict[str, str] = {}  # the unit row a wide table printed above its projects
         self.current: RawProject | None = None
@@ -313,7 +314,17 @@ class _Cutter:
                     first_on_page = False
                 if taken:
                     continue
+            if self.block_repeat:
+                if layout.is_grid_header(row):
+                    self.block_repeat = False  # its grid header: the project's rows go on below it
+                    continue
+                if any(layout.header_field(c) for c in row) or not self.roles:
+                    continue
+                self.block_repeat = False
             if self._starts_project(row):
+                if first_on_page and self._repeats_current(block.rows[r:]):
+                    self.block_repeat = True  # the header block printed again on a continuation page
+                    continue
                 self._start(block.page)
                 first_on_page = False
             if self.current is None:
@@ -374,6 +385,22 @@ class _Cutter:
         if not fields or not self.title_fresh:
             return False
         return self.current is None or bool(self.current.rows) or self.current.table_title != self.title
+
+    def _repeats_current(self, rows: list[list[str | None]]) -> bool:
+        """A header block naming the project whose grid is under way, with its unit and money: its table goes
+        on on this page (a project of the same name for another unit, or with other money, is another)."""
+        if self.current is None or not self.current.rows or self.wide is not None:
+            return False
+        block = []
+        for row in rows:
+            if layout.is_grid_header(row):
+                break
+            block.append(row)
+        again, before = layout.read_header_rows(block), layout.read_header_rows(self.header_rows)
+        keys = ("name", "unit", "department", "total", "fiscal")
+        return bool(compact(again.get("name"))) and all(
+            compact(again.get(k)) == compact(before.get(k)) for k in keys
+        )
 
     def _start(self, page: int) -> None:
         self._finish()
@@ -473,7 +500,10 @@ class _Cutter:
         if not any(cells.values()):
             if compact(fields.get("unit_or_name")):  # a unit's own row; its projects follow
                 self._finish()
-                self.wide_unit = {"unit": fields["unit_or_name"] or "", "unit_code": fields.get("unit_code") or ""}
+                self.wide_unit = {
+                    "unit": fields["unit_or_name"] or "",
+                    "unit_code": fields.get("unit_code") or "",
+                }
             return "blank"  # no indicator here (a strip of cut cells above the header, a blank row)
         if all(v is None for v in fields.values()):
             if self.current is None:
@@ -564,6 +594,8 @@ class _Cutter:
         if self.current is None:
             return False
         header = self.current.header
+        if not any(compact(fields.get(key)) for key in _IDENTIFYING if key in fields):
+            return True  # neither a name nor money: nothing a new project would print without
         repeats = all(
             not compact(text) or compact(text) in compact(header.get(key)) for key, text in fields.items()
         )
@@ -702,6 +734,7 @@ class _Cutter:
                 if row.cells.get(role) == layout.LEVEL_BELOW:
                     row.cells[role] = ""
         project, self.current = self.current, None
+        self.block_repeat = False
         if self.wide is None:
             project.header = layout.read_header_rows(self.header_rows)
             project.money_unit = layout.label_money_unit(c for row in self.header_rows for c in row) or (
@@ -725,6 +758,10 @@ class _Cutter:
 
 
 _YEAR_LINE = re.compile(r"^[(（]?\d{4}年度?[)）]?$")
+
+
+# A new project in a wide table prints at least one of these; a goal alone may be the rest of one cut above.
+_IDENTIFYING = ("name", "unit_or_name", "code", "total", "total_period", "fiscal", "other", "carryover")
 
 
 def _is_indicator(cells: dict[str, str]) -> bool:
