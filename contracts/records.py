@@ -28,6 +28,9 @@ class NoticeMeta:
     budget_year: int | None = None
     department_code: str | None = None
     published_on: str | None = None  # ISO date
+    region: str | None = None
+    publisher: str | None = None
+    document_kind: str | None = None  # a `contracts.vocabulary.DocumentKind` value
 
 
 @dataclass

@@ -7,12 +7,30 @@ renders this module into docs/warehouse.md. Each column names the table column i
 
 from __future__ import annotations
 
+# contract v2 (real budget documents): v_projects and v_project_disclosures end with these
+V2_PROJECT_COLUMNS = {
+    "region": ("dim_source_document.region", "Region of the document (北京市, 烟台市, 中央 …)."),
+    "publisher": ("dim_source_document.publisher", "The department or unit whose document it is."),
+    "document_kind": (
+        "dim_source_document.document_kind",
+        "notice, department_budget, unit_budget or department_overall.",
+    ),
+    "scope": ("fact_project_budget.scope", "project, or department for a department-wide table (部门整体)."),
+    "project_code": ("fact_project_budget.project_code", "Project code printed before the name, else NULL."),
+    "carryover_funds_wan": ("fact_project_budget.carryover_funds_wan", "上年结转, 万元."),
+    "source_page": ("fact_project_budget.source_page", "Page the project's table starts on."),
+}
+
 VIEWS: dict[str, dict] = {
     "v_projects": {
-        "grain": "One row per current project-year: a project × budget year of a file whose status is `loaded`.",
+        "grain": "One row per current project-year (per budget line where a document prints a project over "
+        "several money blocks). When several current documents disclose a project-year (a department budget "
+        "and the budget of the unit that implements it), the row comes from one of them: a department budget, "
+        "else a notice, a unit budget, a department-wide declaration; the last loaded among equals. No double "
+        "counting: sum money over this view.",
         "key": "`source_sha256`, `budget_year`, `department_code`, `unit_code`, `project_name`, "
-        "`period_start_year`, `period_end_year` (the fact's project × budget year × document). Because a "
-        "correction supersedes the whole earlier file, a project-year normally appears once.",
+        "`period_start_year`, `period_end_year` (the fact's project × budget year × document), and the budget "
+        "line. Because a correction supersedes the whole earlier file, a project-year normally appears once.",
         "columns": {
             "source_file": ("dim_source_document.file_name", "File the row comes from."),
             "source_sha256": ("dim_source_document.sha256", "That file's sha256 (joins `v_source_files`)."),
@@ -32,7 +50,14 @@ VIEWS: dict[str, dict] = {
             "fiscal_funds_wan": ("fact_project_budget.fiscal_funds_wan", "财政拨款, 万元."),
             "other_funds_wan": ("fact_project_budget.other_funds_wan", "其他资金, 万元."),
             "performance_goal": ("fact_project_budget.performance_goal", "Performance goal text."),
+            **V2_PROJECT_COLUMNS,
         },
+    },
+    "v_project_disclosures": {
+        "grain": "One row per current project-year per current document that discloses it: the same project "
+        "in a department budget and in its unit's budget is two rows here, one in `v_projects`.",
+        "key": "As `v_projects`; `source_sha256` tells the documents apart.",
+        "columns": "v_projects",
     },
     "v_indicator_targets": {
         "grain": "One row per current indicator row: an indicator row × project × budget year of a file whose "
@@ -66,6 +91,18 @@ VIEWS: dict[str, dict] = {
                 "dim_source_document.sha256",
                 "That file's sha256: the reliable key to join `v_projects` (file names need not be unique).",
             ),
+            "region": ("dim_source_document.region", "Region of the document (北京市, 烟台市, 中央 …)."),
+            "unit_name": ("dim_unit.name", "Implementing unit name (latest printed)."),
+            "project_code": ("fact_project_budget.project_code", "Project code printed before the name."),
+            "indicator_nature": (
+                "fact_indicator_target.indicator_nature",
+                "指标性质 / 指标方向 as printed (≥, ≤, ＝, 定性, 正向 …).",
+            ),
+            "weight": ("fact_indicator_target.weight", "分值 / 权重 as a number."),
+            "period_target_text": (
+                "fact_indicator_target.period_target_text",
+                "The 实施期 (period) target printed beside the annual one.",
+            ),
         },
     },
     "v_source_files": {
@@ -79,8 +116,23 @@ VIEWS: dict[str, dict] = {
             "projects": ("dim_source_document.projects", "Projects loaded from the file."),
             "indicators": ("dim_source_document.indicators", "Indicator rows loaded from the file."),
             "ingested_at": ("dim_source_document.ingested_at", "When its status was last recorded."),
+            "region": (
+                "dim_source_document.region",
+                "Region the document names (北京市, 中央 …), or the run's.",
+            ),
+            "publisher": ("dim_source_document.publisher", "The department or unit whose document it is."),
+            "document_kind": (
+                "dim_source_document.document_kind",
+                "notice, department_budget, unit_budget or department_overall.",
+            ),
+            "budget_year": ("dim_source_document.budget_year", "Budget year of the document."),
         },
     },
 }
+
+# a view whose "columns" names another view has that view's columns
+for _spec in VIEWS.values():
+    if isinstance(_spec["columns"], str):
+        _spec["columns"] = VIEWS[_spec["columns"]]["columns"]
 
 CONTRACT_COLUMNS: dict[str, list[str]] = {name: list(spec["columns"]) for name, spec in VIEWS.items()}

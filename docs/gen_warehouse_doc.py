@@ -197,7 +197,10 @@ COLUMNS: dict[str, dict[str, str]] = {
     },
     "dim_department": {
         "department_id": "Surrogate key of the version.",
-        "code": "Department (主管部门) code as text, e.g. `'607'`. Shared by all versions of the department.",
+        "department_key": "What identifies the department: `region|code` where a code is printed, else "
+        "`region|name:…` (a code alone is not unique across regions). Shared by all versions of the department.",
+        "region": "Region of the documents that printed it (北京市, 中央 …); `NULL` when none named one.",
+        "code": "Department (主管部门) code as text, e.g. `'607'`, `'228'`; `NULL` when none is printed.",
         "name": "Department name printed in this version, without its code and without the 原… parenthesis.",
         "former_names": "Names printed as 原… beside this name, joined with `；` (full-width semicolon); "
         "`NULL` when none was printed.",
@@ -208,15 +211,23 @@ COLUMNS: dict[str, dict[str, str]] = {
     },
     "dim_unit": {
         "unit_id": "Surrogate key.",
-        "code": "Implementing unit (实施单位) code as text, e.g. `'607002'`; starts with its department's code.",
-        "name": "Unit name as printed by the latest load (without code and former-name parenthesis); "
-        "the code itself when no name was printed.",
+        "unit_key": "What identifies the unit: its `department_key`, then its code where printed, else "
+        "`name:` and its name (empty when no 实施单位 is printed).",
+        "code": "Implementing unit (实施单位) code as text, e.g. `'607002'`; starts with its department's code; "
+        "`NULL` when none is printed.",
+        "name": "Unit name as printed by the latest load (without code and former-name parenthesis); `NULL` "
+        "when no unit is printed.",
+        "department_key": "`dim_department.department_key` of the department the unit is listed under.",
         "department_code": "Code of the department the unit was listed under in the latest load.",
     },
     "dim_project": {
         "project_id": "Surrogate key of the project.",
-        "department_code": "Department code (`dim_department.code`, any version).",
-        "unit_code": "Implementing unit code (`dim_unit.code`).",
+        "department_key": "The department (`dim_department.department_key`).",
+        "unit_key": "The implementing unit (`dim_unit.unit_key`): projects of one name under different units "
+        "are different projects.",
+        "region": "Region of the documents that printed it.",
+        "department_code": "Department code (`dim_department.code`, any version); `NULL` when none printed.",
+        "unit_code": "Implementing unit code (`dim_unit.code`); `NULL` when none printed.",
         "name": "Project name (项目名称) as printed, cleaned.",
         "period_start_year": "First year of the project period (项目期); the budget year when no period was "
         "printed.",
@@ -240,10 +251,16 @@ COLUMNS: dict[str, dict[str, str]] = {
         "(see *File statuses*).",
         "reason": "Why it has that status (rejection reason, failed checks, `superseded by document N`, "
         "the error); `NULL` when loaded.",
-        "title": "Notice title from the cover page (e.g. 2019年…项目支出预算绩效目标公开), when printed.",
-        "budget_year": "The notice's budget year (from the notice title, else the first table title).",
-        "department_code": "The notice's department: the most frequent department code among its projects. "
-        "Used by the correction rule.",
+        "title": "Document title from the cover page (2019年…项目支出预算绩效目标公开, 2026年XX局部门预算), "
+        "when printed.",
+        "budget_year": "The document's budget year (from its title, else its tables' titles).",
+        "department_code": "The document's department: the most frequent department code among its projects. "
+        "Used by the notices' correction rule.",
+        "region": "Region the document names (北京市, 烟台市, 中央 …), else the run's `--region`; `NULL` when "
+        "neither says.",
+        "publisher": "The department or unit whose document it is (from its title, else its department-wide "
+        "table or its departments).",
+        "document_kind": "notice, department_budget, unit_budget or department_overall.",
         "published_on": "Publication date printed on the cover page, when found. Decides which issue is newer.",
         "pages": "Number of pages of the PDF.",
         "producer": "The PDF's Producer metadata (first 200 characters).",
@@ -262,10 +279,14 @@ COLUMNS: dict[str, dict[str, str]] = {
         "document_id": "The file the row was loaded from.",
         "department_id": "The department **version** printed in this document (the name at the time).",
         "unit_id": "The implementing unit.",
-        "project_seq": "Position of the project's table in the notice (1, 2, …).",
-        "total_funds_wan": "项目总金额 (total funds), 万元; `NULL` when blank.",
+        "project_seq": "Position of the project's table (or budget line) in the document (1, 2, …).",
+        "scope": "`project`, or `department` for a department-wide table (部门整体绩效目标).",
+        "project_code": "Project code printed before the name (11000024T000002830551-…), else `NULL`.",
+        "total_funds_wan": "项目总金额 / 年度资金总额 (total funds), 万元 (converted when the document prints "
+        "元); `NULL` when blank.",
         "fiscal_funds_wan": "财政拨款 (fiscal appropriation), 万元; `NULL` when blank.",
         "other_funds_wan": "其他资金 (other funds), 万元; `NULL` when blank.",
+        "carryover_funds_wan": "上年结转 (carried over from last year), 万元; `NULL` when not printed.",
         "performance_goal": "The project's performance goal (绩效目标) text, cleaned.",
         "period_text": "项目期 as printed (e.g. `2019-2021`, `1年`); `NULL` when not printed.",
         "annex_label": "Attachment label printed above the table (附件3), when printed.",
@@ -277,6 +298,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "project_id": "The project the indicator belongs to.",
         "budget_year": "Budget year of the project's table.",
         "indicator_id": "The indicator definition (level1 / level2 / level3).",
+        "project_seq": "The budget line (`fact_project_budget.project_seq` of the same document) the row "
+        "belongs to.",
         "row_seq": "Position of the row in the project's indicator table (1, 2, …).",
         "target_text": "The target value as printed (cleaned; split 指标性质/指标值/度量单位 columns joined); "
         "`NULL` when blank.",
@@ -289,6 +312,10 @@ COLUMNS: dict[str, dict[str, str]] = {
         "is_core": "True when the row was marked ★ (core indicator) at any level.",
         "score_text": "分值 (weight / score) as printed, when the table has that column.",
         "note_text": "备注 (remarks) as printed, when the table has that column.",
+        "indicator_nature": "指标性质 / 指标方向 as printed (≥, ≤, ＝, 定性, 正向 …), when the table has that "
+        "column.",
+        "weight": "分值 / 权重 as a number, when printed.",
+        "period_target_text": "The 实施期 (period) target printed beside the annual one, when printed.",
         "source_page": "Page (1-based) the row was printed on.",
     },
     "ops_run": {

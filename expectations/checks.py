@@ -23,13 +23,18 @@ def _num(df: pd.DataFrame, col: str) -> pd.Series:
 
 
 def project_checks(frames: NoticeFrames) -> pd.DataFrame:
-    """The projects frame plus: money_gap, min_money, unit_code_prefix (the unit code cut to its
-    department code's length), indicator_rows, output_rows, outcome_rows, cost_target_gap."""
+    """The projects frame plus: money_gap (NaN where only a total is printed), min_money, unit_code_prefix
+    (the unit code cut to its department code's length), indicator_rows, output_rows, outcome_rows,
+    cost_target_gap."""
     p = frames.projects.copy()
     ind = frames.indicators
-    total, fiscal, other = (_num(p, c) for c in ("total_funds_wan", "fiscal_funds_wan", "other_funds_wan"))
-    p["money_gap"] = (total - fiscal.fillna(0) - other.fillna(0)).round(4)
-    p["min_money"] = pd.concat([total, fiscal, other], axis=1).min(axis=1)
+    total, fiscal, other, carry = (
+        _num(p, c) for c in ("total_funds_wan", "fiscal_funds_wan", "other_funds_wan", "carryover_funds_wan")
+    )
+    parts = pd.concat([fiscal, other, carry], axis=1)
+    # 总额 = 财政拨款 + 上年结转 + 其他资金 where any part is printed; NaN (not checked) where only a total is
+    p["money_gap"] = (total - parts.fillna(0).sum(axis=1)).where(parts.notna().any(axis=1)).round(4)
+    p["min_money"] = pd.concat([total, fiscal, other, carry], axis=1).min(axis=1)
     p["unit_code_prefix"] = [
         u[: len(d)] if isinstance(u, str) and isinstance(d, str) else None
         for u, d in zip(p["unit_code"], p["department_code"], strict=True)

@@ -226,6 +226,11 @@ def load_file(src: SourceFile, prep: Prepared, engine: Engine, run_id: int | Non
             frames.published_on,
         )
         meta.department_code = str(codes.mode().iloc[0]) if len(codes) else None
+        meta.region, meta.publisher, meta.document_kind = (
+            frames.region,
+            frames.publisher,
+            frames.document_kind,
+        )
 
     def result(status: FileStatus, reason: str | None = None, **kw) -> FileResult:
         return FileResult(

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
+from sqlalchemy import Connection, bindparam, func, insert, select, tuple_, update
 
 from load.db import insert_for
 from load.models import DimDepartment, DimIndicator, DimProject, DimUnit, DimYear, FactProjectBudget
@@ -22,9 +22,33 @@ def num(v) -> float | None:
     return None if v is None else float(v)
 
 
+def department_key(region: str | None, code: str | None, name: str | None) -> str:
+    """A department is its region and code where a code is printed, else its region and name."""
+    return f"{region or ''}|{code}" if code else f"{region or ''}|name:{name or ''}"
+
+
+def unit_key(department: str, code: str | None, name: str | None) -> str:
+    """A unit is its department and code where a code is printed, else its name (or no name printed)."""
+    return f"{department}|{code}" if code else f"{department}|name:{name or ''}"
+
+
+def with_keys(projects: pd.DataFrame, region: str | None) -> pd.DataFrame:
+    """The projects frame with the document's region and the department and unit keys of each row."""
+    out = projects.assign(region=region)
+    out["department_key"] = [
+        department_key(region, opt(c), opt(n))
+        for c, n in zip(out["department_code"], out["department_name"], strict=True)
+    ]
+    out["unit_key"] = [
+        unit_key(d, opt(c), opt(n))
+        for d, c, n in zip(out["department_key"], out["unit_code"], out["unit_name"], strict=True)
+    ]
+    return out
+
+
 def project_key(p) -> tuple:
-    """The natural key of `dim_project` for a row of the projects frame."""
-    return (p.department_code, p.unit_code, p.project_name, int(p.period_start_year), int(p.period_end_year))
+    """The natural key of `dim_project` for a row of the projects frame (see `with_keys`)."""
+    return (p.department_key, p.unit_key, p.project_name, int(p.period_start_year), int(p.period_end_year))
 
 
 def ensure_years(conn: Connection, projects: pd.DataFrame) -> None:
@@ -41,37 +65,41 @@ def ensure_years(conn: Connection, projects: pd.DataFrame) -> None:
 
 
 def ensure_departments(conn: Connection, projects: pd.DataFrame) -> dict[tuple[str, str, int], int]:
-    """Department versions (SCD type 2) of every code the notice prints; returns the version id of each
-    (code, name, budget year) it prints.
+    """Department versions (SCD type 2) of every department the document prints; returns the version id of
+    each (department key, name, budget year) it prints.
 
-    A version is a run of budget years in which one name is printed for the code, recomputed on every load
-    from all names ever loaded for it (the facts) plus this notice: A→B→A gives three versions, a second name
-    printed in the same year overlaps by that year, and loading an older notice later re-orders them. Facts
-    keep pointing at the version of the name their document printed.
+    A version is a run of budget years in which one name is printed for the department, recomputed on every
+    load from all names ever loaded for it (the facts) plus this document: A→B→A gives three versions, a
+    second name printed in the same year overlaps by that year, and loading an older notice later re-orders
+    them. Facts keep pointing at the version of the name their document printed. A department known by its
+    name alone (no code printed) has one name, so one version.
     """
     t = DimDepartment.__table__
     f = FactProjectBudget.__table__
     printed: dict[str, set[tuple[int, str]]] = {}
     formers: dict[tuple[str, str], set[str]] = {}
+    codes: dict[str, tuple[str | None, str | None]] = {}
     for p in projects.itertuples(index=False):
-        printed.setdefault(p.department_code, set()).add((int(p.budget_year), p.department_name))
+        name = opt(p.department_name) or ""
+        printed.setdefault(p.department_key, set()).add((int(p.budget_year), name))
+        codes[p.department_key] = (opt(p.region), opt(p.department_code))
         if former := opt(p.department_former_name):
-            formers.setdefault((p.department_code, p.department_name), set()).add(former)
+            formers.setdefault((p.department_key, name), set()).add(former)
     ids: dict[tuple[str, str, int], int] = {}
-    for code, new in printed.items():
-        rows = conn.execute(select(t).where(t.c.code == code)).mappings().all()
+    for key, new in printed.items():
+        rows = conn.execute(select(t).where(t.c.department_key == key)).mappings().all()
         facts = conn.execute(
             select(f.c.project_budget_id, f.c.budget_year, t.c.name, f.c.department_id)
             .join(t, t.c.department_id == f.c.department_id)
-            .where(t.c.code == code)
+            .where(t.c.department_key == key)
         ).all()
         for r in rows:
-            formers.setdefault((code, r["name"]), set()).update(
+            formers.setdefault((key, r["name"]), set()).update(
                 x for x in (r["former_names"] or "").split("；") if x
             )
         current = next((r["name"] for r in rows if r["is_current"]), None)
         versions = department_versions({(y, n) for _, y, n, _ in facts} | new, {n for _, n in new}, current)
-        version_ids = _save_versions(conn, code, rows, versions, formers)
+        version_ids = _save_versions(conn, key, codes[key], rows, versions, formers)
         # only facts whose version changed (a split or merged run) are re-pointed
         moved = [
             {"fid": fid, "did": did}
@@ -90,7 +118,7 @@ def ensure_departments(conn: Connection, projects: pd.DataFrame) -> dict[tuple[s
         if stale:
             conn.execute(t.delete().where(t.c.department_id.in_(stale)))
         for year, name in new:
-            ids[(code, name, year)] = version_ids[_version_of(versions, name, year)]
+            ids[(key, name, year)] = version_ids[_version_of(versions, name, year)]
     return ids
 
 
@@ -142,8 +170,8 @@ def _version_of(versions: list[DepartmentVersion], name: str, year: int) -> Depa
     return next(v for v in versions if v.name == name and v.first <= year <= v.last)
 
 
-def _save_versions(conn, code, rows, versions, formers) -> dict[DepartmentVersion, int]:
-    """Write the versions of one code, reusing its existing rows (same name and start, else same name)."""
+def _save_versions(conn, key, region_code, rows, versions, formers) -> dict[DepartmentVersion, int]:
+    """Write the versions of one department, reusing its rows (same name and start, else same name)."""
     t = DimDepartment.__table__
     free = list(rows)
     ids: dict[DepartmentVersion, int] = {}
@@ -163,54 +191,71 @@ def _save_versions(conn, code, rows, versions, formers) -> dict[DepartmentVersio
             "valid_from_year": v.first,
             "valid_to_year": v.valid_to,
             "is_current": v.valid_to is None,
-            "former_names": "；".join(sorted(formers.get((code, v.name), ()))) or None,
+            "former_names": "；".join(sorted(formers.get((key, v.name), ()))) or None,
         }
         if v in ids:
             conn.execute(update(t).where(t.c.department_id == ids[v]).values(**values))
         else:
+            region, code = region_code
             ids[v] = conn.execute(
-                insert(t).returning(t.c.department_id), {"code": code, "name": v.name, **values}
+                insert(t).returning(t.c.department_id),
+                {"department_key": key, "region": region, "code": code, "name": v.name, **values},
             ).scalar_one()
     return ids
 
 
 def ensure_units(conn: Connection, projects: pd.DataFrame) -> dict[str, int]:
+    """Upsert the document's units (the latest printed name wins); returns unit id by unit key."""
     t = DimUnit.__table__
     latest = {}
     for p in projects.itertuples(index=False):
-        latest[p.unit_code] = {
-            "code": p.unit_code,
-            "name": opt(p.unit_name) or p.unit_code,
-            "department_code": p.department_code,
+        latest[p.unit_key] = {
+            "unit_key": p.unit_key,
+            "code": opt(p.unit_code),
+            "name": opt(p.unit_name),
+            "department_key": p.department_key,
+            "department_code": opt(p.department_code),
         }
     stmt = insert_for(conn, t)
     stmt = stmt.on_conflict_do_update(
-        index_elements=["code"],
-        set_={"name": stmt.excluded.name, "department_code": stmt.excluded.department_code},
+        index_elements=["unit_key"],
+        set_={
+            "name": func.coalesce(stmt.excluded.name, t.c.name),
+            "department_code": stmt.excluded.department_code,
+        },
     )
     conn.execute(stmt, list(latest.values()))
-    rows = conn.execute(select(t.c.code, t.c.unit_id).where(t.c.code.in_(list(latest))))
-    return {code: unit_id for code, unit_id in rows}
+    rows = conn.execute(select(t.c.unit_key, t.c.unit_id).where(t.c.unit_key.in_(list(latest))))
+    return {key: unit_id for key, unit_id in rows}
 
 
 def ensure_projects(conn: Connection, projects: pd.DataFrame) -> dict[tuple, int]:
     t = DimProject.__table__
     rows = {
         project_key(p): {
-            "department_code": p.department_code,
-            "unit_code": p.unit_code,
+            "department_key": p.department_key,
+            "unit_key": p.unit_key,
+            "region": opt(p.region),
+            "department_code": opt(p.department_code),
+            "unit_code": opt(p.unit_code),
             "name": p.project_name,
             "period_start_year": int(p.period_start_year),
             "period_end_year": int(p.period_end_year),
         }
         for p in projects.itertuples(index=False)
     }
-    cols = ["department_code", "unit_code", "name", "period_start_year", "period_end_year"]
+    cols = ["department_key", "unit_key", "name", "period_start_year", "period_end_year"]
     conn.execute(insert_for(conn, t).on_conflict_do_nothing(index_elements=cols), list(rows.values()))
-    found = conn.execute(
-        select(*(t.c[c] for c in cols), t.c.project_id).where(tuple_(*(t.c[c] for c in cols)).in_(list(rows)))
-    )
-    return {tuple(r[:5]): r[5] for r in found}
+    out: dict[tuple, int] = {}
+    keys = list(rows)
+    for i in range(0, len(keys), 200):
+        found = conn.execute(
+            select(*(t.c[c] for c in cols), t.c.project_id).where(
+                tuple_(*(t.c[c] for c in cols)).in_(keys[i : i + 200])
+            )
+        )
+        out.update({tuple(r[:5]): r[5] for r in found})
+    return out
 
 
 def ensure_indicators(conn: Connection, indicators: pd.DataFrame) -> dict[tuple[str, str, str], int]:

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from contracts.frames import NoticeFrames
 from contracts.records import CheckResult, FileMeta, NoticeMeta
 from contracts.statuses import FileStatus
+from contracts.vocabulary import DocumentKind
 from load.db import lock_for_load, write_transaction
 from load.dimensions import (
     ensure_departments,
@@ -21,6 +22,7 @@ from load.dimensions import (
     num,
     opt,
     project_key,
+    with_keys,
 )
 from load.documents import current_status, upsert_document
 from load.models import DimSourceDocument, FactIndicatorTarget, FactProjectBudget
@@ -45,8 +47,8 @@ def load_notice(
     checks: Sequence[CheckResult] = (),
     seconds: float | None = None,
 ) -> LoadOutcome:
-    """Load one notice's projects and indicators, atomically; supersede older files it corrects."""
-    projects, indicators = frames.projects, frames.indicators
+    """Load one document's projects and indicators, atomically; supersede older files it corrects."""
+    projects, indicators = with_keys(frames.projects, frames.region), frames.indicators
     with write_transaction(engine) as conn:
         lock_for_load(conn)
         existing = current_status(conn, f.sha256)
@@ -69,12 +71,17 @@ def load_notice(
                     "project_id": project_ids[project_key(p)],
                     "budget_year": int(p.budget_year),
                     "document_id": doc_id,
-                    "department_id": dept_ids[(p.department_code, p.department_name, int(p.budget_year))],
-                    "unit_id": unit_ids[p.unit_code],
+                    "department_id": dept_ids[
+                        (p.department_key, opt(p.department_name) or "", int(p.budget_year))
+                    ],
+                    "unit_id": unit_ids[p.unit_key],
                     "project_seq": int(p.project_seq),
+                    "scope": p.scope,
+                    "project_code": opt(p.project_code),
                     "total_funds_wan": num(p.total_funds_wan),
                     "fiscal_funds_wan": num(p.fiscal_funds_wan),
                     "other_funds_wan": num(p.other_funds_wan),
+                    "carryover_funds_wan": num(p.carryover_funds_wan),
                     "performance_goal": opt(p.performance_goal),
                     "period_text": opt(p.period_text),
                     "annex_label": opt(p.annex_label),
@@ -94,6 +101,7 @@ def load_notice(
                     "project_id": project_ids[project_key(p)],
                     "budget_year": int(p.budget_year),
                     "indicator_id": indicator_ids[(r.level1, r.level2, r.level3)],
+                    "project_seq": int(r.project_seq),
                     "row_seq": int(r.row_seq),
                     "target_text": opt(r.target_text),
                     "comparator": opt(r.comparator),
@@ -104,6 +112,9 @@ def load_notice(
                     "is_core": bool(r.is_core),
                     "score_text": opt(r.score_text),
                     "note_text": opt(r.note_text),
+                    "indicator_nature": opt(r.indicator_nature),
+                    "weight": num(r.weight),
+                    "period_target_text": opt(r.period_target_text),
                     "source_page": int(r.source_page),
                 }
             )
@@ -123,23 +134,42 @@ def load_notice(
 
 
 def _supersede(conn: Connection, doc_id: int, meta: NoticeMeta, project_ids: set[int]) -> dict[str, int]:
-    """Correction rule: a newer file sharing a project with a current file of the same department and budget
-    year supersedes it entirely. Returns {superseded sha256: id of the document that replaced it}."""
-    if not project_ids or meta.department_code is None or meta.budget_year is None:
-        return {}
+    """Correction rule: a newer version of the same document supersedes it entirely. For budget documents
+    that is the same publisher, kind and budget year (a unit budget never supersedes its department's); for
+    notices, a file sharing a project with a current file of the same department and budget year. The
+    newer is the later publication date, else the file loaded now. Returns {superseded sha256: id of the
+    document that replaced it}."""
     d, f = DimSourceDocument.__table__, FactProjectBudget.__table__
-    rivals = conn.execute(
-        select(d.c.document_id, d.c.sha256, d.c.published_on)
-        .distinct()
-        .join(f, f.c.document_id == d.c.document_id)
-        .where(
+    if meta.budget_year is None:
+        return {}
+    if meta.document_kind not in (None, DocumentKind.NOTICE):
+        if not meta.publisher:
+            return {}
+        query = select(d.c.document_id, d.c.sha256, d.c.published_on).where(
             d.c.status == FileStatus.LOADED,
             d.c.document_id != doc_id,
-            d.c.department_code == meta.department_code,
+            d.c.publisher == meta.publisher,
+            d.c.document_kind == meta.document_kind,
             d.c.budget_year == meta.budget_year,
-            f.c.project_id.in_(project_ids),
         )
-    ).all()
+        if meta.region is not None:
+            query = query.where(d.c.region == meta.region)
+    else:
+        if not project_ids or meta.department_code is None:
+            return {}
+        query = (
+            select(d.c.document_id, d.c.sha256, d.c.published_on)
+            .distinct()
+            .join(f, f.c.document_id == d.c.document_id)
+            .where(
+                d.c.status == FileStatus.LOADED,
+                d.c.document_id != doc_id,
+                d.c.department_code == meta.department_code,
+                d.c.budget_year == meta.budget_year,
+                f.c.project_id.in_(project_ids),
+            )
+        )
+    rivals = conn.execute(query).all()
     mine = dt.date.fromisoformat(meta.published_on) if meta.published_on else None
     my_sha = conn.execute(select(d.c.sha256).where(d.c.document_id == doc_id)).scalar_one()
     out: dict[str, int] = {}

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from contracts.statuses import EVENT_STATUSES, FileStatus, RunStatus, Severity
-from contracts.vocabulary import COMPARATORS, VALUE_KINDS
+from contracts.vocabulary import COMPARATORS, VALUE_KINDS, DocumentKind, Scope
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -62,16 +62,19 @@ class DimYear(Base):
 
 class DimDepartment(Base):
     """One row per department (主管部门) version: a run of budget years in which one name was printed for the
-    code; a rename keeps the code and opens a new version."""
+    department; a rename keeps the code and opens a new version. A department is its region and code where
+    a code is printed, else its region and name (`department_key`)."""
 
     __tablename__ = "dim_department"
     __table_args__ = (
-        UniqueConstraint("code", "name", "valid_from_year"),
-        {"comment": "grain: one row per department code x name version"},
+        UniqueConstraint("department_key", "name", "valid_from_year"),
+        {"comment": "grain: one row per department (region + code, else region + name) x name version"},
     )
 
     department_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(16), index=True)
+    department_key: Mapped[str] = mapped_column(String(300), index=True)
+    region: Mapped[str | None] = mapped_column(String(50))
+    code: Mapped[str | None] = mapped_column(String(16), index=True)
     name: Mapped[str] = mapped_column(String(200))
     former_names: Mapped[str | None] = mapped_column(
         Text
@@ -82,15 +85,18 @@ class DimDepartment(Base):
 
 
 class DimUnit(Base):
-    """One row per implementing unit (实施单位) code; the name is the latest printed."""
+    """One row per implementing unit (实施单位) of a department: its code where printed, else its name (or
+    none printed); the name is the latest printed."""
 
     __tablename__ = "dim_unit"
-    __table_args__ = {"comment": "grain: one row per implementing unit code"}
+    __table_args__ = {"comment": "grain: one row per implementing unit (department + code, else + name)"}
 
     unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(16), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    department_code: Mapped[str] = mapped_column(String(16), index=True)
+    unit_key: Mapped[str] = mapped_column(String(600), unique=True)
+    code: Mapped[str | None] = mapped_column(String(16), index=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    department_key: Mapped[str] = mapped_column(String(300), index=True)
+    department_code: Mapped[str | None] = mapped_column(String(16), index=True)
 
 
 class DimProject(Base):
@@ -98,13 +104,16 @@ class DimProject(Base):
 
     __tablename__ = "dim_project"
     __table_args__ = (
-        UniqueConstraint("department_code", "unit_code", "name", "period_start_year", "period_end_year"),
+        UniqueConstraint("department_key", "unit_key", "name", "period_start_year", "period_end_year"),
         {"comment": "grain: one row per project (department, unit, name, period) across budget years"},
     )
 
     project_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    department_code: Mapped[str] = mapped_column(String(16))
-    unit_code: Mapped[str] = mapped_column(String(16))
+    department_key: Mapped[str] = mapped_column(String(300), index=True)
+    unit_key: Mapped[str] = mapped_column(String(600))
+    region: Mapped[str | None] = mapped_column(String(50))
+    department_code: Mapped[str | None] = mapped_column(String(16))
+    unit_code: Mapped[str | None] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(300))
     period_start_year: Mapped[int] = mapped_column(Integer)
     period_end_year: Mapped[int] = mapped_column(Integer)
@@ -133,6 +142,7 @@ class DimSourceDocument(Base):
     __tablename__ = "dim_source_document"
     __table_args__ = (
         one_of("status", FileStatus),
+        one_of("document_kind", DocumentKind, nullable=True),
         {"comment": "grain: one row per ingested file version (sha256)"},
     )
 
@@ -146,6 +156,9 @@ class DimSourceDocument(Base):
     title: Mapped[str | None] = mapped_column(Text)
     budget_year: Mapped[int | None] = mapped_column(Integer, index=True)
     department_code: Mapped[str | None] = mapped_column(String(16), index=True)
+    region: Mapped[str | None] = mapped_column(String(50), index=True)
+    publisher: Mapped[str | None] = mapped_column(String(200))
+    document_kind: Mapped[str | None] = mapped_column(String(20))
     published_on: Mapped[dt.date | None] = mapped_column(Date)
     pages: Mapped[int | None] = mapped_column(Integer)
     producer: Mapped[str | None] = mapped_column(String(200))
@@ -159,12 +172,14 @@ class DimSourceDocument(Base):
 
 
 class FactProjectBudget(Base):
-    """One row per project x budget year x source document; money in 万元."""
+    """One row per budget line of a project in a source document (project x budget year x document; a name
+    printed over several money blocks is several lines); money in 万元."""
 
     __tablename__ = "fact_project_budget"
     __table_args__ = (
-        UniqueConstraint("project_id", "budget_year", "document_id"),
-        {"comment": "grain: one row per project x budget year x source document"},
+        UniqueConstraint("document_id", "project_seq"),
+        one_of("scope", Scope),
+        {"comment": "grain: one row per project budget line x budget year x source document"},
     )
 
     project_budget_id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -174,9 +189,12 @@ class FactProjectBudget(Base):
     department_id: Mapped[int] = mapped_column(ForeignKey("dim_department.department_id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("dim_unit.unit_id"))
     project_seq: Mapped[int] = mapped_column(Integer)
+    scope: Mapped[str] = mapped_column(String(12), default=Scope.PROJECT)
+    project_code: Mapped[str | None] = mapped_column(String(40))
     total_funds_wan: Mapped[float | None] = mapped_column(Money)
     fiscal_funds_wan: Mapped[float | None] = mapped_column(Money)
     other_funds_wan: Mapped[float | None] = mapped_column(Money)
+    carryover_funds_wan: Mapped[float | None] = mapped_column(Money)
     performance_goal: Mapped[str | None] = mapped_column(Text)
     period_text: Mapped[str | None] = mapped_column(String(100))
     annex_label: Mapped[str | None] = mapped_column(String(50))
@@ -188,7 +206,7 @@ class FactIndicatorTarget(Base):
 
     __tablename__ = "fact_indicator_target"
     __table_args__ = (
-        UniqueConstraint("document_id", "project_id", "row_seq"),
+        UniqueConstraint("document_id", "project_seq", "row_seq"),
         one_of("comparator", COMPARATORS, nullable=True),
         one_of("value_kind", VALUE_KINDS),
         {"comment": "grain: one row per indicator row x project x budget year x source document"},
@@ -199,6 +217,7 @@ class FactIndicatorTarget(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("dim_project.project_id"), index=True)
     budget_year: Mapped[int] = mapped_column(ForeignKey("dim_year.year"), index=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("dim_indicator.indicator_id"), index=True)
+    project_seq: Mapped[int] = mapped_column(Integer)  # the budget line (fact_project_budget) it belongs to
     row_seq: Mapped[int] = mapped_column(Integer)
     target_text: Mapped[str | None] = mapped_column(Text)
     comparator: Mapped[str | None] = mapped_column(String(2))
@@ -209,6 +228,9 @@ class FactIndicatorTarget(Base):
     is_core: Mapped[bool] = mapped_column(Boolean, default=False)
     score_text: Mapped[str | None] = mapped_column(String(50))
     note_text: Mapped[str | None] = mapped_column(Text)
+    indicator_nature: Mapped[str | None] = mapped_column(String(20))
+    weight: Mapped[float | None] = mapped_column(Float)
+    period_target_text: Mapped[str | None] = mapped_column(Text)
     source_page: Mapped[int] = mapped_column(Integer)
 
 

@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from expectations.gate import CHECKS, ERROR, WARNING, QualityGate, failed_errors, quarantine_reason
+from expectations.gate import (
+    CHECKS,
+    ERROR,
+    UNIQUE_PROJECT,
+    WARNING,
+    QualityGate,
+    failed_errors,
+    quarantine_reason,
+)
 from extract.reader import read_notice
 from tests.conftest import NOTICES
 from transform.normalize import normalize
@@ -49,14 +57,17 @@ ERROR_CASES = {
     ),
     "money_not_negative": lambda f: f.projects.loc.__setitem__((0, "other_funds_wan"), -5.0),
     "project_has_name": lambda f: f.projects.loc.__setitem__((1, "project_name"), None),
-    "project_has_unit_code": lambda f: f.projects.loc.__setitem__((1, "unit_code"), None),
-    "project_has_department_code": lambda f: f.projects.loc.__setitem__((2, "department_code"), None),
+    "unit_code_read_where_printed": lambda f: f.projects.loc.__setitem__(
+        (1, "unit_code_missed"), "625003x单位"
+    ),
+    "department_code_read_where_printed": lambda f: f.projects.loc.__setitem__(
+        (2, "department_code_missed"), "625 农业农村厅"
+    ),
     "project_has_budget_year": lambda f: f.projects.__setitem__("budget_year", None),
     "unit_code_starts_with_department_code": lambda f: f.projects.loc.__setitem__((0, "unit_code"), "999001"),
     "period_start_not_after_end": lambda f: f.projects.loc.__setitem__((0, "period_start_year"), 2030),
     "project_unique_in_notice": lambda f: f.projects.loc.__setitem__(
-        (1, ["project_name", "unit_code", "period_start_year", "period_end_year"]),
-        f.projects.loc[0, ["project_name", "unit_code", "period_start_year", "period_end_year"]].tolist(),
+        (1, UNIQUE_PROJECT), f.projects.loc[0, UNIQUE_PROJECT].tolist()
     ),
     "project_has_indicator_rows": lambda f: setattr(
         f, "indicators", f.indicators[f.indicators.project_seq != 2]
@@ -149,3 +160,37 @@ def test_gate_defers_what_no_check_uses():
     root = Path(__file__).resolve().parents[1]
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, timeout=300)
     assert done.returncode == 0, done.stderr
+
+
+def test_codes_are_optional_where_none_is_printed(gate, clean_frames):
+    """Budgets often print no codes: a missing code alone is no failure."""
+
+    def no_codes(f):
+        f.projects[["unit_code", "department_code"]] = None
+
+    assert not failed_errors(gate.run(_mutate(clean_frames, no_codes)))
+
+
+def test_money_adds_up_with_carryover_and_is_skipped_where_only_a_total_is_printed(gate, clean_frames):
+    def carryover(f):
+        f.projects["carryover_funds_wan"] = 10.0
+        f.projects["total_funds_wan"] = f.projects["total_funds_wan"] + 10.0
+
+    assert not failed_errors(gate.run(_mutate(clean_frames, carryover)))
+
+    def only_total(f):
+        f.projects[["fiscal_funds_wan", "other_funds_wan", "carryover_funds_wan"]] = None
+
+    results = gate.run(_mutate(clean_frames, only_total))
+    money = next(r for r in results if r.expectation == "money_adds_up")
+    assert money.success and money.observed == "3 of 3 projects print only a total: not checked"
+
+
+def test_the_same_name_under_another_unit_is_another_project(gate, clean_frames):
+    def same_name(f):
+        f.projects.loc[1, "project_name"] = f.projects.loc[0, "project_name"]
+        f.projects.loc[1, "unit_name"] = "另一个实施单位"
+
+    assert "project_unique_in_notice" not in {
+        r.expectation for r in failed_errors(gate.run(_mutate(clean_frames, same_name)))
+    }

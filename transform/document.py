@@ -83,6 +83,14 @@ def region_of(*names: str | None) -> str | None:
     """The region the first of `names` that names one leads with: 北京市统计局 → 北京市, 国家信访局 → 中央;
     a province or city before a county or district."""
     names = tuple(compact(n) for n in names if n)
+    found = _region_in(names)
+    return None if found in _NOT_A_REGION else found
+
+
+_NOT_A_REGION = {"自治区", "特别行政区", "地区"}  # a level alone (自治区工业和信息化厅) names no area
+
+
+def _region_in(names: tuple[str, ...]) -> str | None:
     for name in names:
         if _NATIONAL.search(name):
             return "中央"
