@@ -122,15 +122,19 @@ def _ruled(rulings: list[dict], y: float, x0: float, x1: float) -> bool:
     return covered >= 0.8 * (x1 - x0)
 
 
-def explicit_rulings(page, tables: list[Table]) -> list[float]:
-    """Where to draw the top and bottom of tables that have columns pdfplumber left out.
+def explicit_rulings(page, tables: list[Table]) -> tuple[list[float], list[float]]:
+    """Lines to give pdfplumber so that it finds the columns it left out of tables cut by page breaks:
+    (horizontal y, vertical x).
 
     A table cut by page breaks may draw its merged cells' side lines but no line across their top or bottom
-    (the cells go on above and below the page); pdfplumber then finds no cell there, and leaves those
-    columns out of the table. Vertical lines beside a table that run most of its height are such columns;
-    the tables' top and bottom y are returned, to be given to pdfplumber as explicit lines."""
+    (the cells go on above and below the page), or lose a side line under a white box: pdfplumber then
+    finds no cell there, and leaves those columns out of the table. Vertical lines beside a table running
+    most of its height, or row lines running on past its side, are such columns: the table's top and bottom
+    and the row lines' outer ends are returned, to be drawn as explicit lines."""
     verticals = [e for e in page.edges if e["orientation"] == "v"]
-    out: list[float] = []
+    horizontals = [e for e in page.edges if e["orientation"] == "h" and e["x1"] - e["x0"] >= 10]
+    ys: list[float] = []
+    xs: list[float] = []
     for t in tables:
         x0, top, x1, bottom = t.bbox
         height = bottom - top
@@ -140,9 +144,16 @@ def explicit_rulings(page, tables: list[Table]) -> list[float]:
             if (e["x0"] < x0 - EDGE or e["x0"] > x1 + EDGE)
             and min(e["bottom"], bottom) - max(e["top"], top) >= 0.5 * height
         ]
-        if beside:
-            out += [top, bottom]
-    return out
+        rows = [e for e in horizontals if top - EDGE <= e["top"] <= bottom + EDGE]
+        left = [e["x0"] for e in rows if e["x0"] < x0 - 10 and e["x1"] >= x0 - 2 * EDGE]
+        right = [e["x1"] for e in rows if e["x1"] > x1 + 10 and e["x0"] <= x1 + 2 * EDGE]
+        if left:
+            xs.append(min(left))
+        if right:
+            xs.append(max(right))
+        if beside or left or right:
+            ys += [top, bottom]
+    return ys, xs
 
 
 def page_chars(page) -> _Chars:

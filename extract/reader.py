@@ -179,8 +179,9 @@ def _blocks(pdf: pdfplumber.PDF) -> Iterator[_Block]:
     for page in pdf.pages:
         try:
             tables = [t for t in page.find_tables(RULED) if t.rows and not _shaded_band(t)]
-            if explicit := grid.explicit_rulings(page, tables):
-                settings = {**RULED, "explicit_horizontal_lines": explicit}
+            ys, xs = grid.explicit_rulings(page, tables)
+            if ys:
+                settings = {**RULED, "explicit_horizontal_lines": ys, "explicit_vertical_lines": xs}
                 tables = [t for t in page.find_tables(settings) if t.rows and not _shaded_band(t)]
             lines = page.extract_text_lines(return_chars=bool(not tables))
             if not tables:
