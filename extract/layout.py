@@ -51,6 +51,7 @@ HEADER_LABELS: dict[str, str] = {
             "年度金额",
             "预算支出总额",
             "金额合计",
+            "总额",
             "年度预算金额",
             "本年预算资金总额",
         ),
@@ -341,7 +342,7 @@ def is_wide_header(row: list[str | None]) -> bool:
 _SUB_HEADING = re.compile(r"^[^\d]{1,6}$")
 
 
-_TOTAL_ROW = frozenset({"合计", "金额合计", "总计", "资金合计", "总额"})
+_TOTAL_ROW = frozenset({"合计", "金额合计", "总计", "资金合计"})
 
 
 def read_header_rows(rows: list[list[str | None]]) -> dict[str, str]:

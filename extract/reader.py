@@ -684,7 +684,8 @@ class _Cutter:
             for role, level in (("level1", 1), ("level2", 2))
         )
         value_roles = ("value", "nature", "direction", "unit")
-        unfinished = not cells.get("level3") or not any(cells.get(r) for r in value_roles)
+        named = cells.get("level3") or cells.get("levels")
+        unfinished = not named or not any(cells.get(r) for r in value_roles)
         # text that starts with a clause separator cannot begin a new indicator: it finishes the row above
         continues = any(
             re.match(r"\s*[，。；、：,;:）)]", cells.get(r) or "") for r in ("level3", *value_roles)

@@ -221,7 +221,8 @@ def _missed_code(printed: str | None, code: str | None) -> str | None:
 
 def _join_broken_level_names(cells: list[dict[str, str]]) -> list[dict[str, str]]:
     """A merged level cell broken by a page break prints '服务对象满意度指' on one page and '标' on the next:
-    join them into the first and leave the second blank (it continues the group)."""
+    join them into the first and leave the second blank (it continues the group). Where the first page
+    has the whole name (its text drawn past the page's foot), the second's tail of it is left blank too."""
     cells = [dict(c) for c in cells]
     for role, level in (("level1", 1), ("level2", 2)):
         filled = [i for i, c in enumerate(cells) if compact(c.get(role))]
@@ -233,6 +234,8 @@ def _join_broken_level_names(cells: list[dict[str, str]]) -> list[dict[str, str]
                 and is_level_name(head + tail, level)
             ):
                 cells[i][role], cells[j][role] = head + tail, ""
+            elif j == i + 1 and head.endswith(tail) and head != tail and not is_level_name(tail, level):
+                cells[j][role] = ""
     return cells
 
 
