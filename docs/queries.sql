@@ -302,3 +302,44 @@ LEFT JOIN (
 ) l ON l.run_id = r.run_id
 ORDER BY r.started_at DESC, r.run_id DESC
 LIMIT 20;
+
+
+-- name: money_by_region_and_kind
+-- How much project money do the documents of each region plan, by kind of document? v_projects shows a
+-- project-year once even when a department budget and its unit's budget both disclose it.
+SELECT COALESCE(region, '(not named)') AS region,
+       document_kind,
+       COUNT(DISTINCT source_sha256) AS documents,
+       COUNT(*) AS projects,
+       SUM(total_funds_wan) AS total_funds_wan,
+       SUM(CASE WHEN scope = 'department' THEN 1 ELSE 0 END) AS department_wide_tables
+FROM v_projects
+GROUP BY COALESCE(region, '(not named)'), document_kind
+ORDER BY region, document_kind;
+
+
+-- name: satisfaction_targets_by_region
+-- How demanding are satisfaction targets in each region: how many percentages, their average, the lowest?
+SELECT COALESCE(region, '(not named)') AS region,
+       COUNT(*) AS targets,
+       ROUND(CAST(AVG(target_value) AS NUMERIC), 1) AS average_pct,
+       MIN(target_value) AS lowest_pct
+FROM v_indicator_targets
+WHERE level1 = '满意度指标' AND target_unit = '%' AND target_value IS NOT NULL
+GROUP BY COALESCE(region, '(not named)')
+ORDER BY region;
+
+
+-- name: numeric_share_by_publisher
+-- Which publishers state their targets as measurable figures? The share of numeric targets per document
+-- publisher, most measurable first.
+SELECT COALESCE(s.region, '(not named)') AS region,
+       COALESCE(s.publisher, '(not named)') AS publisher,
+       s.document_kind,
+       COUNT(*) AS targets,
+       SUM(CASE WHEN t.value_kind = 'numeric' THEN 1 ELSE 0 END) AS numeric_targets,
+       ROUND(100.0 * SUM(CASE WHEN t.value_kind = 'numeric' THEN 1 ELSE 0 END) / COUNT(*), 1) AS numeric_share_pct
+FROM v_indicator_targets t
+JOIN v_source_files s ON s.source_sha256 = t.source_sha256
+GROUP BY COALESCE(s.region, '(not named)'), COALESCE(s.publisher, '(not named)'), s.document_kind
+ORDER BY numeric_share_pct DESC, publisher;

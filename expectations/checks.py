@@ -23,10 +23,12 @@ def _num(df: pd.DataFrame, col: str) -> pd.Series:
 
 
 def project_checks(frames: NoticeFrames) -> pd.DataFrame:
-    """The projects frame plus: money_gap (NaN where only a total is printed), min_money, unit_code_prefix
+    """The projects frame plus: the document's region, money_gap (NaN where only a total is printed),
+    min_money, unit_code_prefix
     (the unit code cut to its department code's length), indicator_rows, output_rows, outcome_rows,
     cost_target_gap."""
     p = frames.projects.copy()
+    p["region"] = frames.region
     ind = frames.indicators
     total, fiscal, other, carry = (
         _num(p, c) for c in ("total_funds_wan", "fiscal_funds_wan", "other_funds_wan", "carryover_funds_wan")

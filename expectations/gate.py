@@ -119,6 +119,8 @@ CHECKS: list[Check] = [
         ERROR,
     ),
     Check("period_printed", "projects", "ExpectColumnValuesToNotBeNull", {"column": "period_text"}, WARNING),
+    # neither the document nor the run's configuration (--region) names the region
+    Check("region_known", "projects", "ExpectColumnValuesToNotBeNull", {"column": "region"}, WARNING),
     Check(
         "budget_year_not_before_period",
         "projects",

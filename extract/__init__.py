@@ -1,4 +1,5 @@
 """PDF bytes → `contracts.raw.RawNotice`: the reader and the reader processes that run it."""
 
-# Recorded with every document; a file read by an older version is read again when it could not be loaded.
-PARSER_VERSION = "1.0.0"
+# Recorded with every document; a file an older version could not load is read again by a newer one
+# (flows.pipeline.split_known). Raise it when the reader reads more than it did.
+PARSER_VERSION = "2.0.0"

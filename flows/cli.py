@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
@@ -50,6 +51,10 @@ def ingest(
     retry_rejected: Annotated[
         bool, typer.Option("--retry-rejected", help="read files rejected by earlier runs again (time-outs…)")
     ] = False,
+    region: Annotated[
+        str | None,
+        typer.Option(help="region of documents that name none, e.g. 北京市 [default: $NOTICES_REGION]"),
+    ] = None,
     output: Annotated[
         str, typer.Option(help="folder for run outputs (Data Docs of quarantined notices)")
     ] = "out",
@@ -66,7 +71,9 @@ def ingest(
 
     _quiet_logs(verbose)
     try:
-        cfg = settings(warehouse_url=warehouse, workers=workers, file_timeout=timeout, max_pages=max_pages)
+        cfg = settings(
+            warehouse_url=warehouse, workers=workers, file_timeout=timeout, max_pages=max_pages, region=region
+        )
     except ValueError as exc:  # a NOTICES_* variable that does not parse
         typer.echo(f"error: invalid setting: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -130,6 +137,7 @@ def _ingest(sources, cfg, upgrade, retry_rejected, output, summary_json, dask_ad
                 max_pages=cfg.max_pages,
                 output_dir=output,
                 retry_rejected=retry_rejected,
+                region=cfg.region,
             )
     except WarehouseError as exc:
         typer.echo(f"error: {exc}", err=True)
@@ -184,6 +192,8 @@ def _finish(summary, url: str, summary_json: Path | None) -> None:
 
 
 def _print_summary(summary, url: str) -> None:
+    """What the run did, for an analyst: files by status, what loaded by kind and region, projects and
+    indicators, and the files that need attention."""
     from load.db import make_engine, masked
     from load.facts import count_rows
 
@@ -196,8 +206,23 @@ def _print_summary(summary, url: str) -> None:
         if by
         else "files by status: nothing new"
     )
-    for r in summary.results:
-        if r["status"] in ATTENTION_STATUSES:
+    loaded = [r for r in summary.results if r["status"] in ("loaded", "superseded")]
+    if loaded:
+        typer.echo(
+            f"loaded: {len(loaded)} documents, {sum(r['projects'] for r in loaded)} projects, "
+            f"{sum(r['indicators'] for r in loaded)} indicators; by kind and region:"
+        )
+        groups: dict[str, Counter] = {}
+        for r in loaded:
+            groups.setdefault(r.get("document_kind") or "unknown kind", Counter())[
+                r.get("region") or "no region"
+            ] += 1
+        for kind, regions in sorted(groups.items()):
+            typer.echo(f"  {kind:<19} " + ", ".join(f"{region} {n}" for region, n in sorted(regions.items())))
+    problems = [r for r in summary.results if r["status"] in ATTENTION_STATUSES]
+    if problems:
+        typer.echo(f"files needing attention ({len(problems)}):")
+        for r in problems:
             typer.echo(f"  {r['status']:<11} {r['file']}: {r['reason']}")
     engine = make_engine(url)
     counts = count_rows(engine)

@@ -48,6 +48,7 @@ class FileJob:
     memory_mb: int
     max_pages: int
     output_dir: str
+    region: str | None = None
 
 
 # ------------------------------------------------------------------ tasks
@@ -93,7 +94,7 @@ def skip_known(
 def prepare(src: SourceFile, job: FileJob) -> Prepared:
     """Read, normalize and check one file in a reader process. Deterministic: not retried."""
     extractor = extractor_for(job.workers, job.timeout_s, job.memory_mb, job.max_pages, job.output_dir)
-    return read_file(src, extractor, logger=get_run_logger())
+    return read_file(src, extractor, logger=get_run_logger(), region=job.region)
 
 
 @task(name="load-file", task_run_name="load {src.name}", cache_policy=NO_CACHE, **_DB)
@@ -149,15 +150,19 @@ def ingest_notices(
     max_pages: int | None = None,
     output_dir: str = "out",
     retry_rejected: bool = False,
+    region: str | None = None,
 ) -> RunSummary:
     """Ingest every PDF reachable from `sources` into the warehouse; one bad file never stops the run.
 
     Unset parameters take the `NOTICES_*` settings of the process that runs the flow (the warehouse URL
     should come from there: flow parameters are stored and shown by Prefect). Data Docs of quarantined
     notices are written under `output_dir`/data-docs. `retry_rejected` reads files rejected earlier again.
+    `region` is the sources' region, for documents that do not name theirs.
     """
     logger = get_run_logger()
-    cfg = settings(warehouse_url=warehouse, workers=workers, file_timeout=timeout_s, max_pages=max_pages)
+    cfg = settings(
+        warehouse_url=warehouse, workers=workers, file_timeout=timeout_s, max_pages=max_pages, region=region
+    )
     url = cfg.warehouse_url
     try:
         prepare_warehouse(url, upgrade)
@@ -174,7 +179,14 @@ def ingest_notices(
         todo, skipped = skip_known(url, files, run_id, retry_rejected)
         logger.info("%d files found, %d unchanged, %d to ingest", len(files), skipped, len(todo))
         job = FileJob(
-            url, run_id, cfg.workers, cfg.file_timeout, cfg.worker_memory_mb, cfg.max_pages, output_dir
+            url,
+            run_id,
+            cfg.workers,
+            cfg.file_timeout,
+            cfg.worker_memory_mb,
+            cfg.max_pages,
+            output_dir,
+            cfg.region,
         )
         for res in _each_file(todo, job, _in_flight_limit(cfg.workers)):  # as files finish
             results.append(res)

@@ -47,6 +47,9 @@ class FileResult:
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage: extract … load
     pages: int = 0
     seconds: float = 0.0
+    document_kind: str | None = None
+    region: str | None = None
+    publisher: str | None = None
 
     def as_row(self) -> dict:
         return asdict(self)
@@ -67,14 +70,18 @@ def split_known(
     """The files still to ingest, and the final status of those already in the warehouse (by sha256).
 
     A file with a final status is not read again; failed files are retried, and rejected ones too when
-    `retry_rejected` (a time-out or a memory kill may pass on a quieter machine)."""
+    `retry_rejected` (a time-out or a memory kill may pass on a quieter machine). A file that did not load
+    (no targets, rejected, quarantined) under an older version of the reader is read again by a newer one."""
     final = FINAL_STATUSES - ({FileStatus.REJECTED} if retry_rejected else set())
     known = {
         sha: status
-        for sha, status in known_statuses(engine, [f.sha256 for f in files if f.sha256]).items()
-        if status in final
+        for sha, (status, version) in known_statuses(engine, [f.sha256 for f in files if f.sha256]).items()
+        if status in final and (status in _LOADED or version == PARSER_VERSION)
     }
     return [f for f in files if f.sha256 not in known], known
+
+
+_LOADED = (FileStatus.LOADED, FileStatus.SUPERSEDED)
 
 
 def log_skipped(engine: Engine, run_id: int, files: list[SourceFile], known: dict[str, FileStatus]) -> int:
@@ -145,28 +152,35 @@ def warm_worker(docs_dir: str | None = None) -> None:
 
 
 def prepare_file(
-    path: str, max_pages: int, label: str | None = None, docs_dir: str | None = None
+    path: str,
+    max_pages: int,
+    label: str | None = None,
+    docs_dir: str | None = None,
+    region: str | None = None,
 ) -> Prepared | ExtractError | ReaderBug:
     """The CPU-bound part of one file, run in a reader process (`Extractor(work=prepare_file)`): extract,
-    transform and the quality gate (one GX context per process). A notice that fails an error-level check
-    gets Data Docs in `docs_dir`, under the name `label` (the file's name). An error raised by this
-    program's code comes back as a `ReaderBug` value, the file's faults as `ExtractError` values."""
+    transform and the quality gate (one GX context per process). `region` is the source's region, for
+    documents that name none. A notice that fails an error-level check gets Data Docs in `docs_dir`, under
+    the name `label` (the file's name). An error raised by this program's code comes back as a `ReaderBug`
+    value, the file's faults as `ExtractError` values."""
     raw = read_guarded(path, max_pages)
     if isinstance(raw, ExtractError | ReaderBug):
         return raw
     try:
-        return _normalize_and_check(raw, path, label, docs_dir)
+        return _normalize_and_check(raw, path, label, docs_dir, region)
     except Exception as exc:
         return reader_bug(exc)
 
 
-def _normalize_and_check(raw, path: str, label: str | None, docs_dir: str | None) -> Prepared:
+def _normalize_and_check(
+    raw, path: str, label: str | None, docs_dir: str | None, region: str | None
+) -> Prepared:
     clock = _Clock()
     clock.stages["extract"] = round(raw.seconds, 4)
     prep = Prepared(pages=raw.pages, producer=raw.producer, stages=clock.stages)
     try:
         with clock.stage("transform"):
-            prep.frames = normalize(raw)
+            prep.frames = normalize(raw, default_region=region)
     except MoneyError as exc:
         prep.status, prep.reason = FileStatus.REJECTED, f"unreadable money value: {exc}"
         return prep
@@ -191,14 +205,17 @@ def _docs_lock(docs_dir: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def read_file(src: SourceFile, extractor: Extractor, logger: logging.Logger | None = None) -> Prepared:
+def read_file(
+    src: SourceFile, extractor: Extractor, logger: logging.Logger | None = None, region: str | None = None
+) -> Prepared:
     """Hand one file to the reader processes; whatever becomes of it comes back as a `Prepared`. A bug of
-    ours is logged with its traceback on `logger` (the flow passes its run logger)."""
+    ours is logged with its traceback on `logger` (the flow passes its run logger). `region`: the source's
+    region, for documents that name none."""
     if src.error:  # a download that failed: nothing to read
         return Prepared(status=FileStatus.FAILED, reason=src.error)
     started = time.perf_counter()
     try:
-        return extractor.read(src.path, label=src.name)
+        return extractor.read(src.path, label=src.name, region=region)
     except ExtractError as exc:
         return Prepared(
             status=exc.status, reason=exc.reason, stages={"extract": round(time.perf_counter() - started, 4)}
@@ -241,6 +258,9 @@ def load_file(src: SourceFile, prep: Prepared, engine: Engine, run_id: int | Non
             seconds=clock.total(),
             stages=clock.stages,
             pages=meta.pages or 0,
+            document_kind=meta.document_kind,
+            region=meta.region,
+            publisher=meta.publisher,
             **kw,
         )
 
@@ -274,6 +294,8 @@ def load_file(src: SourceFile, prep: Prepared, engine: Engine, run_id: int | Non
     )
 
 
-def process_file(src: SourceFile, engine: Engine, extractor: Extractor, run_id: int | None) -> FileResult:
+def process_file(
+    src: SourceFile, engine: Engine, extractor: Extractor, run_id: int | None, region: str | None = None
+) -> FileResult:
     """One file through every stage, without Prefect (the flow runs the two halves as separate tasks)."""
-    return load_file(src, read_file(src, extractor), engine, run_id)
+    return load_file(src, read_file(src, extractor, region=region), engine, run_id)

@@ -17,7 +17,7 @@ DEFAULT_WAREHOUSE_URL = "sqlite:///warehouse.db"
 
 class Settings(BaseSettings):
     """`NOTICES_WAREHOUSE_URL`, `NOTICES_CACHE_DIR`, `NOTICES_FILE_TIMEOUT`, `NOTICES_WORKER_MEMORY_MB`,
-    `NOTICES_MAX_PAGES`, `NOTICES_WORKERS`."""
+    `NOTICES_MAX_PAGES`, `NOTICES_WORKERS`, `NOTICES_REGION`."""
 
     model_config = SettingsConfigDict(env_prefix="NOTICES_", extra="ignore")
 
@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     worker_memory_mb: int = Field(2048, ge=0, description="address-space cap of a reader process (0: none)")
     max_pages: int = Field(2000, ge=1, description="files with more pages are rejected")
     workers: int = Field(1, ge=1, description="reader processes working in parallel")
+    region: str | None = Field(None, description="region of the sources' documents that name none (北京市 …)")
 
 
 def settings(**overrides) -> Settings:

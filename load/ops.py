@@ -86,19 +86,16 @@ def log_event(conn, run_id, source_uri, sha256, status, reason=None, seconds=Non
     )
 
 
-def known_statuses(engine: Engine, sha256s: Iterable[str]) -> dict[str, FileStatus]:
-    """Status of files already in the warehouse, by sha256 (failed files are retried by callers)."""
+def known_statuses(engine: Engine, sha256s: Iterable[str]) -> dict[str, tuple[FileStatus, str]]:
+    """Status and parser version of files already in the warehouse, by sha256."""
     shas = list(sha256s)
-    out: dict[str, FileStatus] = {}
+    out: dict[str, tuple[FileStatus, str]] = {}
+    d = DimSourceDocument
     with engine.connect() as conn:
         for i in range(0, len(shas), 500):
             chunk = shas[i : i + 500]
-            rows = conn.execute(
-                select(DimSourceDocument.sha256, DimSourceDocument.status).where(
-                    DimSourceDocument.sha256.in_(chunk)
-                )
-            )
-            out.update({sha: FileStatus(status) for sha, status in rows})
+            rows = conn.execute(select(d.sha256, d.status, d.parser_version).where(d.sha256.in_(chunk)))
+            out.update({sha: (FileStatus(status), version) for sha, status, version in rows})
     return out
 
 

@@ -27,7 +27,7 @@ _KINDS = [
 ]
 FINAL_ACCOUNTS = re.compile(r"决算")
 _TITLE_NOISE = re.compile(
-    r"[(（]?汇总[)）]?|附件\d*[:：]?|[(（]?(?:公开|说明)[)）]?|二〇.*$|[一二三四五六七八九十〇]{4}年.*$"
+    r"[(（]?汇总[)）]?|附件\d*[:：]?|[(（]?(?:公开|说明)[)）]?|二〇.*$|[一二三四五六七八九十〇]{4}年.*$|[(（]原[^)）]*[)）]?"
 )
 _KIND_TAIL = re.compile(
     r"(?:部门整体(?:支出|预算)?绩效目标(?:申报|公开)?表|(?:部门|单位)预算.*$|预算(?:公开|报表|表).*$|"
@@ -119,6 +119,8 @@ def document_facts(
     year = _year(title) or _common_year(titles)
     kind = _kind(title, titles)
     publisher = publisher_of(title)
+    if kind == DocumentKind.NOTICE and department_names:  # a notice's title may name a group of them
+        publisher = Counter(department_names).most_common(1)[0][0]
     if publisher is None and overall_names:
         publisher = Counter(overall_names).most_common(1)[0][0]
     if publisher is None and department_names:

@@ -228,6 +228,17 @@ def upgrade() -> None:
     for sql in (_V_PROJECTS, _V_PROJECT_DISCLOSURES, _V_INDICATOR_TARGETS, _V_SOURCE_FILES):
         op.execute(sql)
 
+    if op.get_bind().dialect.name != "sqlite":  # SQLite keeps no table comments
+        for table, comment in _COMMENTS.items():
+            op.create_table_comment(table, comment)
+
+
+_COMMENTS = {
+    "dim_department": "grain: one row per department (region + code, else region + name) x name version",
+    "dim_unit": "grain: one row per implementing unit (department + code, else + name)",
+    "fact_project_budget": "grain: one row per project budget line x budget year x source document",
+}
+
 
 def downgrade() -> None:
     raise NotImplementedError(
