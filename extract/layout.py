@@ -233,11 +233,17 @@ def label_key(text: str | None) -> str:
     return _LABEL_NOISE.sub("", compact(text).replace("（", "(").replace("）", ")"))
 
 
+# Labels beside the money that carry no money of their own (执行率分值（10分）: a score for spending it).
+_NO_VALUE_LABEL = re.compile(r"^(?:预算)?执行率(?:分值)?(?:\(\d+分?\))?$|^分值\(\d+分?\)$")
+
+
 def header_field(text: str | None) -> str | None:
-    """The canonical field a header cell names, or None when the cell is not a label."""
+    """The canonical field a header cell names, or None when the cell is not a label ("_group" for a label
+    that heads others or carries no value: 项目资金, 执行率分值)."""
     if text is None:
         return None
-    return HEADER_LABELS.get(label_key(text))
+    key = label_key(text)
+    return HEADER_LABELS.get(key) or ("_group" if _NO_VALUE_LABEL.match(key) else None)
 
 
 def role_key(text: str) -> str:

@@ -564,8 +564,9 @@ class _Cutter:
         not line up with the grid's is not its continuation: the project ends before it."""
         if not self.columns_at or not xs or xs == self.columns_xs:
             return
-        shared = sum(any(abs(x - y) <= 2 for y in self.columns_xs) for x in xs)
-        if shared < max(2, len(xs) // 2):
+        inner = xs[1:-1]  # tables as wide as the page share their outer lines whatever they are
+        shared = sum(any(abs(x - y) <= 2 for y in self.columns_xs[1:-1]) for x in inner)
+        if shared < max(1, len(inner) // 2):
             self._finish()
             self.roles, self.wide, self.columns_at, self.grid_header = None, None, [], None
             return
@@ -597,6 +598,8 @@ class _Cutter:
         header = self.current.header
         if not any(compact(fields.get(key)) for key in _IDENTIFYING if key in fields):
             return True  # neither a name nor money: nothing a new project would print without
+        if not any(compact(header.get(key)) for key in _IDENTIFYING):
+            return True  # the project began at the foot of the last page with its cells' text all on this one
         repeats = all(
             not compact(text) or compact(text) in compact(header.get(key)) for key, text in fields.items()
         )
