@@ -606,8 +606,22 @@ class _Cutter:
         if repeats:
             return True
         money = ("total", "fiscal", "other", "carryover", "total_period")
-        return self.cut_at_foot and all(
+        same_money = all(
             not compact(fields.get(f)) or compact(fields.get(f)) == compact(header.get(f)) for f in money
+        )
+        if self.cut_at_foot and same_money:
+            return True
+        # the page before printed part of the text (clipped at its foot), this page prints it whole
+        printed_money = any(compact(fields.get(f)) for f in money)
+        return (
+            same_money
+            and printed_money
+            and all(
+                not compact(text)
+                or compact(header.get(key)) in compact(text)
+                or compact(text) in compact(header.get(key))
+                for key, text in fields.items()
+            )
         )
 
     def _extend_wide(self, fields: dict[str, str | None]) -> None:
