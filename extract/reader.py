@@ -253,6 +253,7 @@ class _Cutter:
         self.cut_at_foot = False  # the current wide project's cells were cut by the page's foot
         self.wide_header_done = False
         self.block_repeat = False  # skipping a block table's header printed again on a continuation page
+        self.cut_levels: set[tuple[int, int]] = set()  # (table, column) of level cells cut at the foot
         self.columns_xs: list[float] = []
         self.wide_unit: dict[str, str] = {}  # the unit row a wide table printed above its projects
         self.current: RawProject | None = None
@@ -351,7 +352,7 @@ class _Cutter:
                 continue
             if self._repeated_header(row) or self._sub_header(row):
                 continue  # header repeated on a continuation page, or the grid header's second row
-            cells = self._cells(row)
+            cells = self._levels_cut_at_foot(self._cells(row), block, r)
             if not any(cells.values()):
                 continue
             if first_on_page and self._is_split_remainder(cells):
@@ -497,7 +498,7 @@ class _Cutter:
             return "header"
         self.wide_header_done = True
         fields = {key: row[i] for i, key in self.wide.items() if i < len(row)}
-        cells = self._cells(row)
+        cells = self._levels_cut_at_foot(self._cells(row), block, r)
         if not any(cells.values()):
             if compact(fields.get("unit_or_name")):  # a unit's own row; its projects follow
                 self._finish()
@@ -679,6 +680,25 @@ class _Cutter:
         for i, cell in enumerate(row):
             if cell and i < len(last):
                 last[i] = f"{last[i]}\n{cell}" if last[i] else cell
+
+    def _levels_cut_at_foot(self, cells: dict[str, str], block: _Block, r: int) -> dict[str, str]:
+        """A level cell left empty that runs on to the foot of the table (a merged cell the page break cut,
+        its text printed on the next page) takes the first level printed below it: its rows are marked
+        LEVEL_BELOW."""
+        assert self.roles is not None
+        rows = block.rows or []
+        for c, role in enumerate(self.roles):
+            if role not in ("level1", "level2") or c >= len(rows[r]) or cells.get(role):
+                continue
+            if rows[r][c] is None:  # a row the cut cell spans
+                if (id(block), c) in self.cut_levels:
+                    cells[role] = layout.LEVEL_BELOW
+                continue
+            below = [row[c] if c < len(row) else None for row in rows[r + 1 :]]
+            if rows[r][c] == "" and ((r, c) in block.open or (below and all(x is None for x in below))):
+                cells[role] = layout.LEVEL_BELOW
+                self.cut_levels.add((id(block), c))
+        return cells
 
     def _cells(self, row: list[str | None]) -> dict[str, str]:
         """Cells keyed by role; columns sharing a role (merged header) are joined; None → ''."""
