@@ -19,6 +19,8 @@ from pdfplumber.table import Table
 from pdfplumber.utils import extract_text
 
 EDGE = 1.0  # points: coordinates closer than this are the same ruling line
+_SLACK = 0.3  # points: a glyph's box may reach this far above the ruling line over its cell
+_REACH = 40.0  # points: no glyph is taller than this (to find a box's characters by their middle)
 FOOT = 0.8  # a table ending below this fraction of the page height reaches the foot of the page
 PAGE_NUMBER = re.compile(r"^\s*(?:[-—－–]\s*\d+\s*[-—－–]|第\s*\d+\s*页.*|\d+\s*/\s*\d+|\d{1,4})\s*$")
 
@@ -43,8 +45,10 @@ class _Chars:
         self.width = width
 
     def text(self, box: tuple[float, float, float, float], to_foot: bool = False) -> str:
-        """Text of the characters whose middle is inside `box`; with `to_foot`, also those below it in its
-        columns, down the page and past its edge, less the page number."""
+        """Text of the characters that begin inside `box`: a line a cell's text overflows into the cell below
+        (laid out for more room than the row has, clipped in print) belongs to the cell it begins in. With
+        `to_foot`, also the characters below the box in its columns, down the page and past its edge, less
+        the page number."""
         x0, top, x1, bottom = box
         chars = self._between(x0, x1, top, bottom)
         if to_foot:
@@ -52,8 +56,12 @@ class _Chars:
         return extract_text(chars) if chars else ""
 
     def _between(self, x0: float, x1: float, top: float, bottom: float) -> list[dict]:
-        lo, hi = bisect.bisect_left(self.mids, top), bisect.bisect_left(self.mids, bottom)
-        return [c for c in self.chars[lo:hi] if x0 <= (c["x0"] + c["x1"]) / 2 < x1]
+        lo, hi = bisect.bisect_left(self.mids, top - _REACH), bisect.bisect_left(self.mids, bottom + _REACH)
+        return [
+            c
+            for c in self.chars[lo:hi]
+            if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top - _SLACK <= c["top"] < bottom - _SLACK
+        ]
 
     def _page_number(self, char: dict) -> bool:
         """Whether a character belongs to the page number: a line of digits (— 27 —) centred on the page."""

@@ -195,6 +195,18 @@ def is_table_title(line: str) -> bool:
     return bool(TABLE_TITLE.search(compact(line))) and "公开" not in line
 
 
+_OTHER_TABLE = re.compile(
+    r"(收支|收入|支出|预算|经费|采购|资产|基金|三公|拨款|结转|决算).*表(?:[(（]续[)）])?$"
+)
+
+
+def other_table_title(line: str) -> bool:
+    """The title of a budget table that holds no targets (收支总表, 一般公共预算支出表 …). A running page
+    header naming the whole document (2026年度XX局部门预算报表) names no table."""
+    text = compact(line)
+    return len(text) <= 40 and bool(_OTHER_TABLE.search(text)) and "绩效" not in text and "报表" not in text
+
+
 def target_title(line: str) -> bool:
     """A budget document's target-table title: 预算表12 项目支出绩效目标表, XX项目绩效目标表 …"""
     text = compact(line)

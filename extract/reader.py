@@ -256,6 +256,9 @@ class _Cutter:
         self.cut_levels: set[tuple[int, int]] = set()  # (table, column) of level cells cut at the foot
         self.columns_xs: list[float] = []
         self.wide_unit: dict[str, str] = {}  # the unit row a wide table printed above its projects
+        self.unit_waiting: list[RawProject] = []  # projects whose merged unit cell prints no name yet
+        self.last_unit = ""  # the unit a wide table's unit column printed last
+        self.unit_above: str | None = None  # the money unit the line just taken states (单位：元)
         self.current: RawProject | None = None
         self.last_page = 0
 
@@ -268,6 +271,7 @@ class _Cutter:
         """Take a title, annex label, year or money-unit line; False when the line is none of these."""
         text = compact(line)
         unit = layout.MONEY_UNIT.search(text)
+        unit_above = self.unit_above
         if unit:
             self.money_unit = unit.group(1)
         if layout.ANNEX.match(line):
@@ -281,14 +285,21 @@ class _Cutter:
             self.title, self.title_fresh = line.strip(), True
             self.scope = "department" if "整体" in text else "project"
             self.wide = None
-            self.money_unit = unit.group(1) if unit else None  # a new table states its own unit
+            # a new table states its own unit, in its title, below it or on the line just above it
+            self.money_unit = unit.group(1) if unit else unit_above
         elif text.endswith("表") and layout.SELF_EVALUATION.search(text) and "绩效" in text:
             self._finish()
             self.skipping, self.wide = True, None
+        elif layout.other_table_title(line):
+            self._finish()  # a budget table of another kind: the target table before it has ended
+            self.roles = self.wide = self.grid_header = self.title = None
+            self.columns_at = []
         elif _YEAR_LINE.match(text):
             self.titles.append(text)
         else:
+            self.unit_above = unit.group(1) if unit else unit_above
             return bool(unit)
+        self.unit_above = None
         return True
 
     # ------------------------------------------------------------------ tables
@@ -304,6 +315,7 @@ class _Cutter:
         for r, row in enumerate(block.rows):
             if self._title_row(row):
                 continue
+            self.unit_above = None
             if self.skipping:
                 continue
             if layout.is_grid_header(row) and self._actual_values(row):
@@ -373,7 +385,10 @@ class _Cutter:
         texts = [c for c in row if c and c.strip()]
         if len(texts) != 1 or layout.header_field(texts[0]) or layout.grid_role(texts[0]):
             return False
-        return self._line(texts[0])
+        if self._line(texts[0]):
+            return True
+        lines = [ln for ln in texts[0].splitlines() if ln.strip()]  # a title and its year in one cell
+        return len(lines) > 1 and any([self._line(ln) for ln in lines])
 
     def _actual_values(self, row: list[str | None]) -> bool:
         return "actual" in layout.column_roles(row)
@@ -478,6 +493,7 @@ class _Cutter:
                 return None  # another kind of table begins
             self._finish()
             self.wide, self.roles = fields, roles
+            self.unit_waiting, self.last_unit = [], ""
             for i in fields:
                 self.roles[i] = None
             self._check_grid(self.roles, block.page)
@@ -515,6 +531,7 @@ class _Cutter:
         else:
             self._extend_wide(fields)
         assert self.current is not None
+        self._unit_across_pages(first_on_page)
         if first_on_page and self.current.rows and self._is_split_remainder(cells):
             self._merge_into_last(cells)
         elif _is_indicator(cells):
@@ -522,7 +539,8 @@ class _Cutter:
         else:
             return "blank"
         self.current.last_page = block.page
-        self.cut_at_foot = any((r, i) in block.open for i in self.wide)
+        # a project cell left open at the foot (a unit's cell merged over its projects says nothing of them)
+        self.cut_at_foot = any((r, i) in block.open for i, key in self.wide.items() if key not in _UNIT_KEYS)
         return "row"
 
     def _same_grid(self, roles: list[str | None], fields: dict[int, str]) -> bool:
@@ -591,39 +609,48 @@ class _Cutter:
         return self.current is not None and bool(cells) and all((r, i) in block.open_top for i in cells)
 
     def _wide_continues(self, fields: dict[str, str | None]) -> bool:
-        """Whether the first row of a page continues the project the previous page ended with: its project
-        cells are blank or repeat that project's text (a cut cell's text is printed on both pages), or the
-        project's cells were cut at the page's foot and this row adds the rest of their text."""
+        """Whether the first row of a page continues the project the previous page ended with. A cut cell's
+        text may be printed on both pages, on either, or in two parts: the row continues the project unless
+        one of its cells says something else than the project's (another name, other money) — and a row
+        with neither a name nor money always continues it (a new project prints one of them)."""
         if self.current is None:
             return False
         header = self.current.header
         if not any(compact(fields.get(key)) for key in _IDENTIFYING if key in fields):
-            return True  # neither a name nor money: nothing a new project would print without
-        if not any(compact(header.get(key)) for key in _IDENTIFYING):
-            return True  # the project began at the foot of the last page with its cells' text all on this one
-        repeats = all(
-            not compact(text) or compact(text) in compact(header.get(key)) for key, text in fields.items()
-        )
-        if repeats:
             return True
         money = ("total", "fiscal", "other", "carryover", "total_period")
         same_money = all(
-            not compact(fields.get(f)) or compact(fields.get(f)) == compact(header.get(f)) for f in money
+            not compact(fields.get(f)) or compact(header.get(f)) in ("", compact(fields.get(f)))
+            for f in money
         )
         if self.cut_at_foot and same_money:
-            return True
-        # the page before printed part of the text (clipped at its foot), this page prints it whole
-        printed_money = any(compact(fields.get(f)) for f in money)
-        return (
-            same_money
-            and printed_money
-            and all(
-                not compact(text)
-                or compact(header.get(key)) in compact(text)
-                or compact(text) in compact(header.get(key))
-                for key, text in fields.items()
-            )
-        )
+            return True  # a cell cut at the foot goes on here, its text split between the pages (资 | 金)
+        if not any(compact(header.get(key)) for key in _IDENTIFYING):
+            return True  # a project with neither name nor money yet: its cells print them on this page
+        for key, text in fields.items():
+            new, old = compact(text), compact(header.get(key))
+            if new and old and new not in old and old not in new:
+                return False
+        return True
+
+    def _unit_across_pages(self, first_on_page: bool) -> None:
+        """A unit's cell merged over its projects down several pages prints the unit's name on one of them
+        only: projects whose cell is blank at the foot of a page take the name the next page prints at its
+        top, and a blank cell at the top of a page continues the unit above it."""
+        assert self.current is not None
+        if "unit" not in (self.wide or {}).values():
+            return
+        header = self.current.header
+        if compact(header.get("unit")):
+            if first_on_page:
+                for project in self.unit_waiting:
+                    project.header["unit"] = header["unit"]
+            self.unit_waiting = []
+            self.last_unit = header["unit"]
+        elif first_on_page and self.last_unit:
+            header["unit"] = self.last_unit
+        elif self.current not in self.unit_waiting:
+            self.unit_waiting.append(self.current)
 
     def _extend_wide(self, fields: dict[str, str | None]) -> None:
         """Add the text a continued project's cells print on this page (the rest of a cut name …)."""
@@ -800,6 +827,7 @@ _YEAR_LINE = re.compile(r"^[(（]?\d{4}年度?[)）]?$")
 
 
 # A new project in a wide table prints at least one of these; a goal alone may be the rest of one cut above.
+_UNIT_KEYS = ("unit", "unit_code", "department_name", "department_code")
 _IDENTIFYING = ("name", "unit_or_name", "code", "total", "total_period", "fiscal", "other", "carryover")
 
 

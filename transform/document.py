@@ -26,6 +26,7 @@ _KINDS = [
     (re.compile(r"绩效目标公开|绩效目标表"), DocumentKind.NOTICE),
 ]
 FINAL_ACCOUNTS = re.compile(r"决算")
+_CONTENTS = re.compile(r"\.{4,}|…{2,}|^\s*第[一二三四五六七八九十]+部分|^\s*目\s*录")
 _TITLE_NOISE = re.compile(
     r"[(（]?汇总[)）]?|附件\d*[:：]?|[(（]?(?:公开|说明)[)）]?|二〇.*$|[一二三四五六七八九十〇]{4}年.*$|[(（]原[^)）]*[)）]?"
 )
@@ -34,7 +35,7 @@ _KIND_TAIL = re.compile(
     r"项目支出.*绩效目标.*$|.*绩效目标公开.*$)"
 )
 # National bodies: 国家信访局, 中国地震局, 财政部, 国务院…
-_NATIONAL = re.compile(r"^(?:国家|中国|中华|全国|国务院)|^[\u4e00-\u9fff]{1,6}(?:部|总局|总署)$")
+_NATIONAL = re.compile(r"^(?:国家|中国|中华|全国|国务院)|^[\u4e00-\u9fff]{1,10}(?:部|总局|总署)$")
 _PROVINCIAL = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:省|自治区|特别行政区|市))")
 _COUNTY = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:自治州|地区|盟|县|自治县|旗|区))")
 # A county or district after the city (西安市雁塔区体育局 → 西安市雁塔区); not a development zone, and not a
@@ -56,7 +57,8 @@ class DocumentFacts:
 def budget_title(cover_text: str) -> str | None:
     """The budget document's title from the first lines of page 1, wrapped lines joined: the lines up to
     the one that says what the document is (部门预算, 单位预算, …申报表)."""
-    lines = [compact(ln) for ln in cover_text.splitlines() if compact(ln)][:8]
+    # a table of contents (第一部分 部门概况 ......2) names no document
+    lines = [compact(ln) for ln in cover_text.splitlines() if compact(ln) and not _CONTENTS.search(ln)][:8]
     for i, line in enumerate(lines):
         if any(p.search(line) for p, _ in _KINDS) or FINAL_ACCOUNTS.search(line):
             start = max(0, i - 3)

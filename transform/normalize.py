@@ -286,8 +286,8 @@ def _weight(text: str | None) -> float | None:
 
 
 def _indicator_rows(seq: int, rp: RawProject, budget_year: int | None, units_as_printed: bool) -> list[dict]:
-    """The project's indicator rows. With `units_as_printed` (budget documents), a figure whose unit has a
-    column of its own keeps that unit as printed (20 | 万人); notices read 万 as ×10000 (DESIGN §4)."""
+    """The project's indicator rows. With `units_as_printed` (budget documents), a figure keeps the unit
+    printed after it or in its own column (20 万人, 10 亿元); notices read 万 as ×10000 (DESIGN §4)."""
     rows = []
     prev_l1 = prev_l2 = ""
     cells = _split_level_cells([r.cells for r in rp.rows])
@@ -308,7 +308,12 @@ def _indicator_rows(seq: int, rp: RawProject, budget_year: int | None, units_as_
             printed = join_split_columns(c.get("nature"), c.get("direction"), c.get("value"), c.get("unit"))
         else:
             printed = c.get("value")
-        t = parse_target(printed, budget_year, unit_column=c.get("unit") if units_as_printed else None)
+        t = parse_target(
+            printed,
+            budget_year,
+            unit_column=c.get("unit") if units_as_printed else None,
+            as_printed=units_as_printed,
+        )
         rows.append(
             {
                 "project_seq": seq,

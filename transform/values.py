@@ -205,11 +205,15 @@ def join_split_columns(nature: str | None, direction: str | None, value: str | N
     return f"{symbol}{value}{unit}"
 
 
-def parse_target(raw: str | None, budget_year: int | None = None, unit_column: str | None = None) -> Target:
+def parse_target(
+    raw: str | None, budget_year: int | None = None, unit_column: str | None = None, as_printed: bool = False
+) -> Target:
     """Parse one printed target value (already joined when the grid splits it over columns).
 
-    `budget_year` dates deadlines printed without a year (6月底前); `unit_column` is the grid's own 度量单位
-    cell: then the figure and that unit are kept as printed (20 | 万人 is 20 万人, not 200000 人)."""
+    `budget_year` dates deadlines printed without a year (6月底前). With `as_printed` (budget documents) a
+    figure keeps the unit printed after it (20万人 is 20 万人, 10亿元 is 10 亿元); otherwise 万/亿 before a
+    count unit multiply and 亿元 becomes 万元 (DESIGN §4, notices); `unit_column` is the grid's own 度量单位
+    cell, read as printed."""
     text = clean(raw)
     if text in NONE_WORDS:
         return Target(text=text, kind="none")
@@ -217,7 +221,7 @@ def parse_target(raw: str | None, budget_year: int | None = None, unit_column: s
     if deadline is not None:
         value, unit = _lone_figure(text)
         return Target(text=text, kind="deadline", comparator="<=", value=value, unit=unit, deadline=deadline)
-    numeric = _parse_numeric(text, clean(unit_column) or None)
+    numeric = _parse_numeric(text, clean(unit_column) or None, as_printed)
     if numeric is not None:
         return numeric
     if not _NUMBER.search(text) and len(text) <= QUALITATIVE_MAX_CHARS and not _SENTENCE_PUNCT.search(text):
@@ -272,7 +276,7 @@ def _parse_deadline(text: str, budget_year: int | None = None) -> dt.date | None
     return None
 
 
-def _parse_numeric(text: str, unit_column: str | None = None) -> Target | None:
+def _parse_numeric(text: str, unit_column: str | None = None, as_printed: bool = False) -> Target | None:
     """One figure with an optional comparator, unit and short label; None when the text is not that."""
     body = _THOUSANDS.sub("", text)
     numbers = list(_NUMBER.finditer(body))
@@ -292,7 +296,8 @@ def _parse_numeric(text: str, unit_column: str | None = None) -> Target | None:
         unit, rest = unit_column, rest[len(unit_column) :].lstrip()  # as printed in its own column
     else:
         unit, rest = _take_unit(rest)
-        unit, value = _apply_multiplier(unit, value)
+        if not as_printed:
+            unit, value = _apply_multiplier(unit, value)
 
     for word, op in POSTFIX_COMPARATORS:
         if rest.startswith(word):
@@ -313,15 +318,15 @@ _UNIT_NOTE = re.compile(r"^[(（][\u4e00-\u9fffA-Za-z]{1,3}[)）]")
 
 def _take_unit(rest: str) -> tuple[str, str]:
     """Split the unit off the text that follows a number: '万条以上' → ('万条', '以上'), '分钟' → '分钟',
-    '台（套）' → '台（套）', '元/人天' → '元/人天'."""
+    '台（套）' → '台（套）', '元/人天' → '元/人天', '/人/年' → '/人/年'."""
     mult = rest[0] if rest[:1] in ("万", "亿") and not rest.startswith(("万元", "亿元")) else ""
     tail = rest[len(mult) :]
     unit = _unit_word(tail)
-    after = tail[len(unit) :]
-    if unit and after.startswith("/"):
-        per = _unit_word(after[1:])[:4]
-        if per:
-            unit += "/" + per
+    while tail[len(unit) :].startswith("/"):  # 元/人/年, and /人/年 that leaves the money unit unsaid
+        per = _unit_word(tail[len(unit) + 1 :])[:4]
+        if not per:
+            break
+        unit += "/" + per
     return mult + unit, tail[len(unit) :].lstrip()
 
 
