@@ -65,6 +65,21 @@ def test_real_budget_pdfs_load_no_projects(run, tmp_path):
     assert _rows(url, "select count(*) from v_projects") == [(0,)]
 
 
+def test_the_runs_region_names_documents_that_name_none(run, tmp_path):
+    """Notices name no region: a run given one stores it (and the department key uses it); a run without
+    one leaves it NULL and records the region_known warning, and the file still loads."""
+    notice = NOTICES / "notice_001.pdf"
+    named, unnamed = f"sqlite:///{tmp_path / 'named.db'}", f"sqlite:///{tmp_path / 'unnamed.db'}"
+    assert run([notice], named, region="测试市").by_status == {"loaded": 1}
+    assert run([notice], unnamed).by_status == {"loaded": 1}
+    assert _rows(named, "select distinct region from v_projects") == [("测试市",)]
+    assert _rows(named, "select region from v_source_files") == [("测试市",)]
+    assert _rows(unnamed, "select distinct region from v_projects") == [(None,)]
+    check = "select severity, success from ops_quality_result where expectation = 'region_known'"
+    assert _rows(named, check) == [("warning", True)]
+    assert _rows(unnamed, check) == [("warning", False)]
+
+
 def test_bad_files_never_stop_a_run(run, tmp_path):
     folder = tmp_path / "mixed"
     folder.mkdir()

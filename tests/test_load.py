@@ -126,6 +126,61 @@ def test_older_issue_arriving_late_is_superseded_itself(engine, seed_frames):
         assert {r[0] for r in c.execute(sa.text("select source_file from v_projects"))} == {"new.pdf"}
 
 
+def _budget(frames, kind: str, publisher: str):
+    return _meta(frames, document_kind=kind, publisher=publisher, region="测试市", published_on=None)
+
+
+def _by_file(engine, view: str) -> dict[str, int]:
+    with engine.connect() as c:
+        rows = c.execute(sa.text(f"select source_file, count(*) from {view} group by source_file")).all()
+    return dict(rows)
+
+
+def test_a_project_in_its_department_and_unit_budgets_counts_once(engine, seed_frames):
+    """The unit budget loaded first, the department's after (or the other way round): both stay current,
+    v_projects shows each project-year once from the department budget, v_project_disclosures both."""
+    dept = _budget(seed_frames, "department_budget", "自治区工业和信息化厅")
+    unit = _budget(seed_frames, "unit_budget", "自治区中小企业服务中心")
+    assert load_notice(engine, _file("unit.pdf", "1" * 64), unit, seed_frames, None).status == "loaded"
+    out = load_notice(engine, _file("dept.pdf", "2" * 64), dept, seed_frames, None)
+    assert (out.status, out.superseded) == ("loaded", [])
+    assert _by_file(engine, "v_projects") == {"dept.pdf": 6}
+    assert _by_file(engine, "v_project_disclosures") == {"dept.pdf": 6, "unit.pdf": 6}
+    with engine.connect() as c:
+        kinds = c.execute(sa.text("select distinct document_kind, region, publisher from v_projects")).all()
+        assert [tuple(k) for k in kinds] == [("department_budget", "测试市", "自治区工业和信息化厅")]
+        assert c.execute(sa.text("select count(*) from dim_project")).scalar_one() == 6
+
+
+def test_a_department_budget_with_no_unit_budget_beside_it_is_shown(engine, seed_frames):
+    unit = _budget(seed_frames, "unit_budget", "自治区中小企业服务中心")
+    load_notice(engine, _file("unit.pdf", "1" * 64), unit, seed_frames, None)
+    assert _by_file(engine, "v_projects") == {"unit.pdf": 6}
+
+
+def test_a_budget_reissued_supersedes_the_same_publishers_kind_and_year_only(engine, seed_frames):
+    first = _budget(seed_frames, "department_budget", "自治区工业和信息化厅")
+    load_notice(engine, _file("d1.pdf", "1" * 64), first, seed_frames, None)
+    load_notice(
+        engine, _file("u1.pdf", "2" * 64), _budget(seed_frames, "unit_budget", "某中心"), seed_frames, None
+    )
+    other_year = copy.deepcopy(seed_frames)
+    other_year.budget_year = 2020
+    out = load_notice(
+        engine,
+        _file("d0.pdf", "3" * 64),
+        _budget(other_year, "department_budget", first.publisher),
+        other_year,
+        None,
+    )
+    assert out.superseded == []
+    out = load_notice(engine, _file("d2.pdf", "4" * 64), first, seed_frames, None)
+    assert (out.status, out.superseded) == ("loaded", ["1" * 64])
+    with engine.connect() as c:
+        statuses = dict(c.execute(sa.text("select source_file, status from v_source_files")).all())
+    assert statuses == {"d1.pdf": "superseded", "u1.pdf": "loaded", "d0.pdf": "loaded", "d2.pdf": "loaded"}
+
+
 def test_department_rename_opens_a_new_version(engine, seed_frames):
     old = copy.deepcopy(seed_frames)
     old.projects["budget_year"] = 2018

@@ -22,7 +22,7 @@ from extract.errors import (
 )
 from extract.isolated import Extractor
 from load.db import make_engine
-from tests.conftest import NOTICES, SEED
+from tests.conftest import NOTICES, REAL, SEED
 from tests.helpers import faults, fuzzing, pdfcraft
 from tests.helpers.fuzzing import fuzz_reader
 
@@ -146,6 +146,27 @@ def test_rejected_files_are_read_again_only_when_asked(tmp_path):
         assert process_file(src, engine, ex, None).status == "rejected"
     assert split_known(engine, [src])[0] == []
     assert split_known(engine, [src], retry_rejected=True)[0] == [src]
+    engine.dispose()
+
+
+def test_a_newer_reader_reads_again_what_an_older_one_did_not_load(tmp_path, monkeypatch):
+    """A file that came out no_targets, rejected or quarantined may hold tables a newer reader can read: a
+    run with a newer PARSER_VERSION reads it again. Loaded files are never read again."""
+    from flows import pipeline
+    from flows.sources import iter_sources
+    from load.db import ensure_schema
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    ensure_schema(engine)
+    real = next(REAL.glob("*.pdf"))  # a budget with no target table
+    srcs = list(iter_sources([str(NOTICES / "notice_001.pdf"), str(real)], tmp_path))
+    with Extractor(workers=1, work=pipeline.prepare_file) as ex:
+        statuses = sorted(pipeline.process_file(s, engine, ex, None).status for s in srcs)
+    assert statuses == ["loaded", "no_targets"]
+    assert pipeline.split_known(engine, srcs)[0] == []
+    monkeypatch.setattr(pipeline, "PARSER_VERSION", "999.0.0")
+    todo, known = pipeline.split_known(engine, srcs)
+    assert [s.name for s in todo] == [real.name] and list(known.values()) == ["loaded"]
     engine.dispose()
 
 

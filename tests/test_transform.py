@@ -6,6 +6,7 @@ import pytest
 
 from contracts.text import clean
 from contracts.vocabulary import canonical_level, fits_under
+from transform.document import document_facts
 from transform.normalize import MoneyError, notice_title, parse_money, parse_period, publish_date, split_code
 
 
@@ -117,3 +118,43 @@ def test_cover_title_and_date():
     )
     assert publish_date(cover) == "2019-03-06"
     assert notice_title("附件 1\n自治区本级部门 2024 年项目支出预算绩效目标表") is None
+
+
+@pytest.mark.parametrize(
+    ("cover", "titles", "departments", "overall", "notice_title", "expected"),
+    [
+        # a cover title over several lines
+        ("2026年\n烟台市财政局\n部门预算\n", [], [], [], None,
+         ("2026年烟台市财政局部门预算", 2026, "烟台市财政局", "烟台市", "department_budget", False)),
+        # a district after its city
+        ("北京市海淀区教育委员会2026年部门预算", [], [], [], None,
+         ("北京市海淀区教育委员会2026年部门预算", 2026, "北京市海淀区教育委员会", "北京市海淀区", "department_budget", False)),
+        # a national ministry
+        ("财政部\n2026年部门预算", [], [], [], None,
+         ("财政部2026年部门预算", 2026, "财政部", "中央", "department_budget", False)),
+        # a table of contents before the title; a department-wide declaration
+        ("目  录\n第一部分 部门概况......2\n广州市生态环境局2026年部门整体预算绩效目标申报表", [], [], [], None,
+         ("广州市生态环境局2026年部门整体预算绩效目标申报表", 2026, "广州市生态环境局", "广州市",
+          "department_overall", False)),
+        # a development zone's bureau: the region is the city its department names
+        ("福州经济技术开发区生态环境局\n2026年单位预算", [], ["福州市生态环境局"], [], None,
+         ("福州经济技术开发区生态环境局2026年单位预算", 2026, "福州经济技术开发区生态环境局", "福州市",
+          "unit_budget", False)),
+        # final accounts report what was done: no targets
+        ("长沙市统计局2025年度部门决算", [], [], [], None,
+         ("长沙市统计局2025年度部门决算", 2025, "长沙市统计局", "长沙市", None, True)),
+        # no cover title: the department-wide table names the department, the tables' subtitles the year
+        ("单位：万元\n部门收支总表", ["（2026年度）", "项目支出绩效目标表", "（2026年度）"], [], ["北京市统计局"], None,
+         (None, 2026, "北京市统计局", "北京市", "department_budget", False)),
+        # a notice names no region: the run's default; its publisher is the department its tables print
+        ("", [], ["自治区工业和信息化厅"], [], "2019年自治区本级项目支出绩效目标公开",
+         ("2019年自治区本级项目支出绩效目标公开", 2019, "自治区工业和信息化厅", "广西壮族自治区", "notice", False)),
+    ],
+)  # fmt: skip
+def test_document_facts_from_the_documents_own_words(
+    cover, titles, departments, overall, notice_title, expected
+):
+    facts = document_facts(cover, titles, departments, overall, notice_title, default_region="广西壮族自治区")
+    kind = facts.kind.value if facts.kind else None
+    got = (facts.title, facts.budget_year, facts.publisher, facts.region, kind, facts.final_accounts)
+    assert got == expected
