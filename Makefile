@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 WAREHOUSE ?= sqlite:///warehouse.db
-SAMPLES := tests/fixtures/notices
+SAMPLES := tests/fixtures/notices tests/fixtures/budgets
 
 .PHONY: run test test-fast test-libreoffice lint bench status sync clean
 
@@ -14,7 +14,7 @@ $(CURDIR)/.tools/bin/uv:
 sync: $(if $(shell command -v uv 2>/dev/null),,$(CURDIR)/.tools/bin/uv)
 	$(UV) sync --frozen --quiet --compile-bytecode
 
-## Ingest the bundled sample notices into ./warehouse.db and print a summary.
+## Ingest the bundled samples (notices and real budget documents) into ./warehouse.db and print a summary.
 run: sync
 	$(UV) run --frozen notices ingest $(SAMPLES) --warehouse $(WAREHOUSE)
 
