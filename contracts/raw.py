@@ -36,6 +36,8 @@ class RawNotice:
     cover_text: str  # text of page 1 outside tables (title, letter, signature, date)
     projects: list[RawProject]
     titles: list[str] = field(default_factory=list)  # target-table titles and year lines, in print order
+    # plain text of the first pages (contents, 部门概况): where a budget without a cover title names itself
+    opening_text: str = ""
     producer: str | None = None
     pages_read: list[int] = field(default_factory=list)
     seconds: float = 0.0  # time spent reading, measured where the reading ran

@@ -87,12 +87,13 @@ def is_level_name(text: str | None, level: int) -> bool:
 
 def canonical_level(text: str | None, level: int) -> tuple[str, bool, bool]:
     """Return (name, known, core): the canonical name, whether it is in the vocabulary, and a ★ flag.
-    A name cut short by a page break ('服务对象满意度指') is completed when exactly one name fits."""
+    A name cut short by a page break or by its cell ('服务对象满意度指', '服务对象满意' whose second line the cell
+    clips) is completed when exactly one name fits."""
     name, core = strip_star(compact(text))
     vocabulary, aliases = (LEVEL1, LEVEL1_ALIASES) if level == 1 else (LEVEL2, LEVEL2_ALIASES)
     name = aliases.get(name, name)
     if name not in vocabulary and len(name) >= 4:
-        fits = [v for v in vocabulary if v.startswith(name) and len(v) - len(name) <= 2]
+        fits = [v for v in vocabulary if v.startswith(name)]
         if len(fits) == 1:
             name = fits[0]
     return name, name in vocabulary, core

@@ -45,15 +45,19 @@ class _Chars:
         self.width = width
 
     def text(self, box: tuple[float, float, float, float], to_foot: bool = False) -> str:
-        """Text of the characters that begin inside `box`: a line a cell's text overflows into the cell below
-        (laid out for more room than the row has, clipped in print) belongs to the cell it begins in. With
+        chars = self.inside(box, to_foot)
+        return extract_text(chars) if chars else ""
+
+    def inside(self, box: tuple[float, float, float, float], to_foot: bool = False) -> list[dict]:
+        """The characters that begin inside `box`: a line a cell's text overflows into the cell below (laid
+        out for more room than the row has, clipped in print) belongs to the cell it begins in. With
         `to_foot`, also the characters below the box in its columns, down the page and past its edge, less
         the page number."""
         x0, top, x1, bottom = box
         chars = self._between(x0, x1, top, bottom)
         if to_foot:
             chars += [c for c in self._between(x0, x1, bottom, float("inf")) if not self._page_number(c)]
-        return extract_text(chars) if chars else ""
+        return chars
 
     def _between(self, x0: float, x1: float, top: float, bottom: float) -> list[dict]:
         lo, hi = bisect.bisect_left(self.mids, top - _REACH), bisect.bisect_left(self.mids, bottom + _REACH)
@@ -90,36 +94,81 @@ def table_rows(table: Table, chars: _Chars | None = None) -> Rows:
     covered: set[tuple[int, int]] = set()
     for b in boxes:
         _cover(covered, tops, xs, b)
-    rows: list[list[str | None]] = []
+    cells: dict[tuple[int, int], tuple[tuple, list[dict]]] = {}  # (row, column) → its box and characters
     open_cells: set[tuple[int, int]] = set()
     open_top: set[tuple[int, int]] = set()
     at_foot = bottom >= FOOT * page.height
     rulings = [e for e in page.edges if e["orientation"] == "h"]
     for r, row_top in enumerate(tops):
-        row: list[str | None] = []
         for c in range(len(xs) - 1):
             box = starts.get((r, c))
             if box is not None:
                 # a cell closed only by a line drawn where the table ends (see `explicit_rulings`) is open
                 cut = box[3] >= bottom - EDGE and not _ruled(rulings, box[3], box[0], box[2])
-                row.append(chars.text(box, to_foot=cut and at_foot))
+                cells[(r, c)] = box, chars.inside(box, to_foot=cut and at_foot)
                 if cut:
                     open_cells.add((r, c))
                 if box[1] <= table.bbox[1] + EDGE and not _ruled(rulings, box[1], box[0], box[2]):
                     open_top.add((r, c))
-            elif (r, c) in covered:
-                row.append(None)
-            else:  # no cell here: an open cell, down to the next cell in this column
+            elif (r, c) not in covered:  # no cell here: an open cell, down to the next cell in this column
                 end = next(
                     (tops[k] for k in range(r + 1, len(tops)) if (k, c) in starts or (k, c) in covered),
                     bottom,
                 )
                 box = (xs[c], row_top, xs[c + 1], end)
-                row.append(chars.text(box, to_foot=at_foot and end >= bottom - EDGE))
+                cells[(r, c)] = box, chars.inside(box, to_foot=at_foot and end >= bottom - EDGE)
                 open_cells.add((r, c))
                 _cover(covered, tops, xs, box)
-        rows.append(row)
+    _give_back_overflow(cells)
+    rows = [
+        [
+            (extract_text(cells[(r, c)][1]) if cells[(r, c)][1] else "") if (r, c) in cells else None
+            for c in range(len(xs) - 1)
+        ]
+        for r in range(len(tops))
+    ]
     return Rows(rows, open_cells, xs, open_top)
+
+
+def _lines(chars: list[dict]) -> list[tuple[float, list[dict]]]:
+    """Characters grouped into lines by their top, top to bottom."""
+    lines: list[tuple[float, list[dict]]] = []
+    for ch in sorted(chars, key=lambda c: c["top"]):
+        if lines and abs(ch["top"] - lines[-1][0]) <= 1.0:
+            lines[-1][1].append(ch)
+        else:
+            lines.append((ch["top"], [ch]))
+    return lines
+
+
+def _give_back_overflow(cells: dict[tuple[int, int], tuple[tuple, list[dict]]]) -> None:
+    """Lines a cell's text overflows into the cell below it (laid out for the whole of a cell the page break
+    cut, or for more room than its row has; clipped in print) go back to that cell. They are told by their
+    spacing: they go on at the pitch of the lines above, and a gap parts them from the lower cell's own text
+    (a cell's own lines are evenly spaced)."""
+    by_span: dict[tuple[float, float], list[tuple[int, int]]] = {}
+    for key, (box, _) in cells.items():
+        by_span.setdefault((round(box[0], 1), round(box[2], 1)), []).append(key)
+    for keys in by_span.values():
+        keys.sort(key=lambda k: cells[k][0][1])
+        for above, below in zip(keys, keys[1:], strict=False):
+            (box_a, chars_a), (box_b, chars_b) = cells[above], cells[below]
+            if abs(box_a[3] - box_b[1]) > EDGE:
+                continue
+            lines_a, lines_b = _lines(chars_a), _lines(chars_b)
+            if len(lines_a) < 2 or len(lines_b) < 2:
+                continue
+            pitch = lines_a[-1][0] - lines_a[-2][0]
+            if pitch <= 0:
+                continue
+            run, expected = 0, lines_a[-1][0] + pitch
+            while run < len(lines_b) and abs(lines_b[run][0] - expected) <= 0.1 * pitch:
+                run, expected = run + 1, expected + pitch
+            if run == 0 or run == len(lines_b) or lines_b[run][0] - lines_b[run - 1][0] < 1.5 * pitch:
+                continue
+            moved = [ch for _, line in lines_b[:run] for ch in line]
+            cells[above] = box_a, chars_a + moved
+            cells[below] = box_b, [ch for _, line in lines_b[run:] for ch in line]
 
 
 def _ruled(rulings: list[dict], y: float, x0: float, x1: float) -> bool:

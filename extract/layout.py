@@ -326,7 +326,8 @@ def is_grid_header(row: list[str | None]) -> bool:
 
 def column_roles(row: list[str | None]) -> list[str | None]:
     """Roles of a grid header's columns; a merged (None) header cell takes the role of its left neighbour.
-    A 绩效指标 column beside the 一级/二级/三级 columns only labels the grid: it gets no role."""
+    A 绩效指标 column beside the 一级/二级/三级 columns, or left of another 绩效指标 column (the three levels run
+    together), only labels the grid: it gets no role."""
     roles: list[str | None] = []
     for cell in row:
         if cell is None and roles:
@@ -335,6 +336,9 @@ def column_roles(row: list[str | None]) -> list[str | None]:
             roles.append(grid_role(cell))
     if "level1" in roles or "level3" in roles:
         roles = [None if r == "levels" else r for r in roles]
+    runs = [i for i, r in enumerate(roles) if r == "levels" and (i == 0 or roles[i - 1] != "levels")]
+    if len(runs) > 1:  # 绩效指标 | 活动 | 绩效指标: the first labels the grid, the last holds the levels
+        roles = [None if r == "levels" and i < runs[-1] else r for i, r in enumerate(roles)]
     return roles
 
 

@@ -8,6 +8,7 @@ lines around them. A state machine walks the tables in reading order and cuts th
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 import time
@@ -18,6 +19,7 @@ from pathlib import Path
 import pdfplumber
 import pypdfium2 as pdfium
 from pdfminer.psexceptions import PSException
+from pdfplumber.utils import extract_text
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from contracts.raw import RawIndicatorRow, RawNotice, RawProject
@@ -64,6 +66,9 @@ class _Block:
     open_top: set[tuple[int, int]] = field(default_factory=set)  # cells continued from the page before
 
 
+OPENING_PAGES = 3  # pages whose plain text may name a budget that prints no cover title
+
+
 def read_notice(source: str | Path | bytes, max_pages: int = MAX_PAGES) -> RawNotice:
     """Read one notice. Raises an `ExtractError` subclass with an operator-readable reason."""
     started = time.perf_counter()
@@ -94,6 +99,7 @@ def read_notice(source: str | Path | bytes, max_pages: int = MAX_PAGES) -> RawNo
         cover_text=cover,
         projects=cutter.projects,
         titles=cutter.titles,
+        opening_text="\n".join(page_texts[:OPENING_PAGES]),
         producer=str(producer) if producer else None,
         pages_read=selected,
         seconds=time.perf_counter() - started,
@@ -183,7 +189,7 @@ def _blocks(pdf: pdfplumber.PDF) -> Iterator[_Block]:
             if ys:
                 settings = {**RULED, "explicit_horizontal_lines": ys, "explicit_vertical_lines": xs}
                 tables = [t for t in page.find_tables(settings) if t.rows and not _shaded_band(t)]
-            lines = page.extract_text_lines(return_chars=bool(not tables))
+            lines = page.extract_text_lines(return_chars=True)
             if not tables:
                 size = unruled.page_size(page.chars)
                 for top, text, rows in walker.blocks(lines, size):
@@ -212,11 +218,27 @@ def _blocks(pdf: pdfplumber.PDF) -> Iterator[_Block]:
                 mid_y = (line["top"] + line["bottom"]) / 2
                 if any(x0 <= mid_x <= x1 and top <= mid_y <= bottom for x0, top, x1, bottom in boxes):
                     continue
-                items.append(_Block(page.page_number, line["top"], text=line["text"]))
+                for text in _overprinted(line):
+                    items.append(_Block(page.page_number, line["top"], text=text))
             items.sort(key=lambda b: b.top)
             yield from items
         finally:
             page.close()
+
+
+def _overprinted(line: dict) -> list[str]:
+    """A text line's text; a line printed over another in another size (a cut cell's text laid out above
+    its table, clipped in print, over the table's title) is read as one line per size."""
+    sizes: dict[float, list[dict]] = {}
+    for ch in line["chars"]:
+        sizes.setdefault(round(ch["size"], 1), []).append(ch)
+    if len(sizes) < 2:
+        return [line["text"]]
+    spans = [(min(c["x0"] for c in cs), max(c["x1"] for c in cs)) for cs in sizes.values()]
+    overlapping = any(a0 < b1 and b0 < a1 for i, (a0, a1) in enumerate(spans) for b0, b1 in spans[i + 1 :])
+    if not overlapping:
+        return [line["text"]]
+    return [extract_text(cs) for _, cs in sorted(sizes.items(), reverse=True)]
 
 
 def _shaded_band(table) -> bool:
@@ -252,7 +274,9 @@ class _Cutter:
         ] = []  # (x of a column's middle, its field or role, is field)
         self.cut_at_foot = False  # the current wide project's cells were cut by the page's foot
         self.wide_header_done = False
-        self.block_repeat = False  # skipping a block table's header printed again on a continuation page
+        # skipping a block table's header printed again on a continuation page ("to_grid": down to its grid
+        # header)
+        self.block_repeat: bool | str = False
         self.cut_levels: set[tuple[int, int]] = set()  # (table, column) of level cells cut at the foot
         self.columns_xs: list[float] = []
         self.wide_unit: dict[str, str] = {}  # the unit row a wide table printed above its projects
@@ -295,7 +319,8 @@ class _Cutter:
             self.roles = self.wide = self.grid_header = self.title = None
             self.columns_at = []
         elif _YEAR_LINE.match(text):
-            self.titles.append(text)
+            if not self.skipping:  # a self-evaluation's year is the year it reports on
+                self.titles.append(text)
         else:
             self.unit_above = unit.group(1) if unit else unit_above
             return bool(unit)
@@ -332,13 +357,22 @@ class _Cutter:
                 if layout.is_grid_header(row):
                     self.block_repeat = False  # its grid header: the project's rows go on below it
                     continue
-                if any(layout.header_field(c) for c in row) or not self.roles:
-                    continue
+                if (
+                    self.block_repeat == "to_grid"
+                    or any(layout.header_field(c) for c in row)
+                    or not self.roles
+                ):
+                    continue  # a row of the header block (its labels, or the money row under them)
                 self.block_repeat = False
-            if self._starts_project(row):
-                if first_on_page and self._repeats_current(block.rows[r:]):
-                    self.block_repeat = True  # the header block printed again on a continuation page
-                    continue
+            starts = self._starts_project(row)
+            labels = starts or any(layout.header_field(c) for c in row) and not layout.is_grid_header(row)
+            if first_on_page and labels and self._repeats_current(block.rows[r:]):
+                # the header block printed again on a continuation page, down to its grid header if the page
+                # prints that again too
+                grid_again = any(layout.is_grid_header(later) for later in block.rows[r:])
+                self.block_repeat = "to_grid" if grid_again else True
+                continue
+            if starts:
                 self._start(block.page)
                 first_on_page = False
             if self.current is None:
@@ -405,7 +439,8 @@ class _Cutter:
 
     def _repeats_current(self, rows: list[list[str | None]]) -> bool:
         """A header block naming the project whose grid is under way, with its unit and money: its table goes
-        on on this page (a project of the same name for another unit, or with other money, is another)."""
+        on on this page (a project of the same name for another unit, or with other money, is another). A
+        project named by its title is known by its unit, department and money alone."""
         if self.current is None or not self.current.rows or self.wide is not None:
             return False
         block = []
@@ -415,9 +450,15 @@ class _Cutter:
             block.append(row)
         again, before = layout.read_header_rows(block), layout.read_header_rows(self.header_rows)
         keys = ("name", "unit", "department", "total", "fiscal")
-        return bool(compact(again.get("name"))) and all(
-            compact(again.get(k)) == compact(before.get(k)) for k in keys
-        )
+        if not all(compact(again.get(k)) == compact(before.get(k)) for k in keys):
+            return False
+        if compact(again.get("name")):
+            return True
+        # a project its title names prints no 项目名称: no new title above it, and its unit, department and
+        # money say it is the same
+        if self.title_fresh and self.current.table_title != self.title:
+            return False
+        return sum(bool(compact(again.get(k))) for k in keys) >= 2
 
     def _start(self, page: int) -> None:
         self._finish()
@@ -459,7 +500,7 @@ class _Cutter:
             return True
         if self.roles is None or not layout.is_grid_header(row):
             return False
-        return [r for r in layout.column_roles(row) if r] == [r for r in self.roles if r]
+        return _role_runs(layout.column_roles(row)) == _role_runs(self.roles)
 
     def _sub_header(self, row: list[str | None]) -> bool:
         """The second row of a two-row grid header (其中：| 财政资金 | 其他资金, or 指标值: 年度 | 实施期):
@@ -534,8 +575,10 @@ class _Cutter:
         self._unit_across_pages(first_on_page)
         if first_on_page and self.current.rows and self._is_split_remainder(cells):
             self._merge_into_last(cells)
+            self._levels_from_below()
         elif _is_indicator(cells):
             self.current.rows.append(RawIndicatorRow(cells=cells, page=block.page))
+            self._levels_from_below()
         else:
             return "blank"
         self.current.last_page = block.page
@@ -627,6 +670,14 @@ class _Cutter:
             return True  # a cell cut at the foot goes on here, its text split between the pages (资 | 金)
         if not any(compact(header.get(key)) for key in _IDENTIFYING):
             return True  # a project with neither name nor money yet: its cells print them on this page
+        money_columns = [f for f in money if f in fields]
+        if (
+            money_columns
+            and any(compact(header.get(f)) for f in money_columns)
+            and not any(compact(fields.get(f)) for f in money_columns)
+            and not _CODE_FIRST.match(compact(fields.get("name")))
+        ):
+            return True  # every project prints its money: a row with none (and no code) goes on with the last
         for key, text in fields.items():
             new, old = compact(text), compact(header.get(key))
             if new and old and new not in old and old not in new:
@@ -722,10 +773,38 @@ class _Cutter:
                     cells[role] = layout.LEVEL_BELOW
                 continue
             below = [row[c] if c < len(row) else None for row in rows[r + 1 :]]
-            if rows[r][c] == "" and ((r, c) in block.open or (below and all(x is None for x in below))):
+            # the table's last row, in a column whose levels are merged cells: a blank cell there is a merged
+            # cell the page break cut, unless the row's 二级指标 goes on from the row above (then so does its
+            # 一级指标)
+            level2_goes_on = role == "level1" and any(
+                rows[r][k] is None
+                for k, other in enumerate(self.roles)
+                if other == "level2" and k < len(rows[r])
+            )
+            last_cut = not below and self._merged_levels_above(rows, r, c) and not level2_goes_on
+            if rows[r][c] == "" and (
+                (r, c) in block.open or (below and all(x is None for x in below)) or last_cut
+            ):
                 cells[role] = layout.LEVEL_BELOW
                 self.cut_levels.add((id(block), c))
         return cells
+
+    def _merged_levels_above(self, rows: list[list[str | None]], r: int, c: int) -> bool:
+        """Whether the indicator rows above row r print column c as merged cells over several rows, and
+        never blank on a row of its own (a level printed once per group, blank below)."""
+        assert self.roles is not None
+        named = [k for k, role in enumerate(self.roles) if role in ("level3", "levels")]
+        merged, first = False, True
+        for i in range(r):
+            row = rows[i]
+            if c >= len(row) or not any(k < len(row) and row[k] for k in named):
+                continue
+            merged = merged or row[c] is None
+            alone = i + 1 >= len(rows) or c >= len(rows[i + 1]) or rows[i + 1][c] is not None
+            if row[c] == "" and alone and not first:  # (the page's first row: a cell continued from above)
+                return False
+            first = False
+        return merged
 
     def _cells(self, row: list[str | None]) -> dict[str, str]:
         """Cells keyed by role; columns sharing a role (merged header) are joined; None → ''."""
@@ -743,8 +822,14 @@ class _Cutter:
         if self.current is None or not self.current.rows:
             return False
         last = self.current.rows[-1].cells
+        # a level cell is blank, the tail of the name the row above began, the name of a merged cell the
+        # row above left blank (cut at the foot, its text printed here), or that row's level printed again
+        # (a merged cell's text repeated at the top of the page)
         levels_continue = all(
-            not cells.get(role) or _is_level_tail(last.get(role), cells[role], level)
+            not cells.get(role)
+            or last.get(role) == layout.LEVEL_BELOW
+            or _is_level_tail(last.get(role), cells[role], level)
+            or compact(cells[role]) == compact(self._level_in_effect(role))
             for role, level in (("level1", 1), ("level2", 2))
         )
         value_roles = ("value", "nature", "direction", "unit")
@@ -765,6 +850,11 @@ class _Cutter:
             tags += [r for r in rows[0].cells if r not in ("level3", "value") and _on_every_row(rows, r)]
         untagged = bool(tags) and not any(cells.get(r) for r in tags)
         return levels_continue and (unfinished or continues or untagged)
+
+    def _level_in_effect(self, role: str) -> str | None:
+        """The level the last row is under: the last one printed in its column (merged cells go on blank)."""
+        assert self.current is not None
+        return next((r.cells[role] for r in reversed(self.current.rows) if r.cells.get(role)), None)
 
     def _levels_from_below(self) -> None:
         """Rows marked LEVEL_BELOW take the level of the next row that prints one (the last row), unless that
@@ -789,8 +879,11 @@ class _Cutter:
         assert self.current is not None
         last = self.current.rows[-1].cells
         for role, text in cells.items():
+            if role in ("level1", "level2") and compact(text) == compact(self._level_in_effect(role)):
+                continue  # the level printed again at the top of the page
             if text:
-                last[role] = f"{last.get(role, '')}\n{text}" if last.get(role) else text
+                joined = last.get(role) and last[role] != layout.LEVEL_BELOW
+                last[role] = f"{last[role]}\n{text}" if joined else text
 
     def _finish(self) -> None:
         if self.current is None:
@@ -827,6 +920,14 @@ _YEAR_LINE = re.compile(r"^[(（]?\d{4}年度?[)）]?$")
 
 
 # A new project in a wide table prints at least one of these; a goal alone may be the rest of one cut above.
+_CODE_FIRST = re.compile(r"^[0-9A-Z]{8,32}[-－—–_]")  # a project code before the name: a new project
+
+
+def _role_runs(roles: list[str | None]) -> list[str]:
+    """A grid's roles left to right, a role spread over merged columns counted once."""
+    return [role for role, _ in itertools.groupby(r for r in roles if r)]
+
+
 _UNIT_KEYS = ("unit", "unit_code", "department_name", "department_code")
 _IDENTIFYING = ("name", "unit_or_name", "code", "total", "total_period", "fiscal", "other", "carryover")
 

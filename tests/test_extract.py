@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 
+from extract import layout
 from extract.errors import CorruptPdf, EmptyFile, NotAPdf
 from extract.reader import read_notice
 from tests.conftest import NOTICES, REAL, SEED
@@ -95,3 +96,22 @@ def test_bad_files_get_typed_reasons(tmp_path):
         read_notice(zpath.read_bytes())
     with pytest.raises(CorruptPdf):
         read_notice(SEED.read_bytes()[:3000])
+
+
+@pytest.mark.parametrize(
+    ("header", "roles"),
+    [
+        # a 绩效指标 column beside the three level columns only labels the grid
+        (
+            ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值"],
+            [None, "level1", "level2", "level3", "value"],
+        ),
+        # … and so does one left of another 绩效指标 column that holds the three levels run together
+        (
+            ["绩效指标", "活动", "绩效指标", None, "指标性质", "指标值", None, "度量单位"],
+            [None, "activity", "levels", "levels", "nature", "value", "value", "unit"],
+        ),
+    ],
+)
+def test_grid_roles_leave_a_labelling_column_out(header, roles):
+    assert layout.column_roles(header) == roles

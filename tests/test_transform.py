@@ -68,6 +68,10 @@ def test_parse_money():
     assert parse_money(" 1,512.36 ") == 1512.36
     assert parse_money("") is None
     assert parse_money(None) is None
+    assert parse_money("1,512,360.00", unit="元") == 151.236
+    # a unit printed in the cell says what the figure is, whatever the table's unit
+    assert parse_money("7,265,491.75元", unit="万元") == 726.549175
+    assert parse_money("726.55万元", unit="元") == 726.55
     with pytest.raises(MoneyError):
         parse_money("六千")
 
@@ -85,6 +89,8 @@ def test_parse_money():
         ("★数量指标", 2, ("数量指标", True, True)),
         ("创新指标", 2, ("创新指标", False, False)),
         ("服务对象满意度指", 2, ("服务对象满意度指标", True, False)),  # cut short by a page break
+        ("服务对象满意", 2, ("服务对象满意度指标", True, False)),  # its second line clipped by the cell
+        ("可持续影响", 2, ("可持续影响指标", True, False)),
         ("效益", 2, ("效益", False, False)),  # too short to complete
     ],
 )
@@ -120,12 +126,33 @@ def test_cover_title_and_date():
     assert notice_title("附件 1\n自治区本级部门 2024 年项目支出预算绩效目标表") is None
 
 
+def test_a_budget_without_a_cover_title_is_named_by_its_contents_and_overview():
+    opening = (
+        "目 录\n第一部分 部门概况 .......... 2\n第二部分 2026年部门预算表 .......... 8\n"
+        "第一部分 部门概况 一、主要职责\n二、机构设置\n辽宁省住房和城乡建设厅内设机构12个，下属预算单位5个。"
+    )
+    # the self-evaluation appended reports on 2025: its year is not the budget's
+    facts = document_facts(
+        "目 录\n第一部分 部门概况 .......... 2",
+        ["预算表1 项目支出绩效目标表"],
+        [],
+        [],
+        None,
+        opening_text=opening,
+    )
+    assert (facts.budget_year, facts.publisher, facts.region) == (2026, "辽宁省住房和城乡建设厅", "辽宁省")
+
+
 @pytest.mark.parametrize(
     ("cover", "titles", "departments", "overall", "notice_title", "expected"),
     [
         # a cover title over several lines
         ("2026年\n烟台市财政局\n部门预算\n", [], [], [], None,
          ("2026年烟台市财政局部门预算", 2026, "烟台市财政局", "烟台市", "department_budget", False)),
+        # the words that say what the document is wrapped over two lines
+        ("唐山市人力资源和社会保障局2025年度部门\n预算\n二〇二五年一月", [], [], [], None,
+         ("唐山市人力资源和社会保障局2025年度部门预算", 2025, "唐山市人力资源和社会保障局", "唐山市",
+          "department_budget", False)),
         # a district after its city
         ("北京市海淀区教育委员会2026年部门预算", [], [], [], None,
          ("北京市海淀区教育委员会2026年部门预算", 2026, "北京市海淀区教育委员会", "北京市海淀区", "department_budget", False)),

@@ -60,13 +60,19 @@ def budget_title(cover_text: str) -> str | None:
     # a table of contents (第一部分 部门概况 ......2) names no document
     lines = [compact(ln) for ln in cover_text.splitlines() if compact(ln) and not _CONTENTS.search(ln)][:8]
     for i, line in enumerate(lines):
-        if any(p.search(line) for p, _ in _KINDS) or FINAL_ACCOUNTS.search(line):
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        if not _says_what(line) and _says_what(line + following[:4]):
+            line, following = line + following, lines[i + 2] if i + 2 < len(lines) else ""  # 部门 | 预算
+        if _says_what(line):
             start = max(0, i - 3)
             # keep the lines above that belong to the title: a year, a name (no table words)
             head = [ln for ln in lines[start:i] if not re.search(r"表|单位[:：]|目录", ln)]
-            following = lines[i + 1] if i + 1 < len(lines) and _BARE_YEAR.fullmatch(lines[i + 1]) else ""
-            return "".join([*head, line, following])
+            return "".join([*head, line, following if _BARE_YEAR.fullmatch(following) else ""])
     return None
+
+
+def _says_what(line: str) -> bool:
+    return any(p.search(line) for p, _ in _KINDS) or bool(FINAL_ACCOUNTS.search(line))
 
 
 def publisher_of(title: str | None) -> str | None:
@@ -114,13 +120,16 @@ def document_facts(
     overall_names: list[str],
     notice_title: str | None,
     default_region: str | None = None,
+    opening_text: str = "",
 ) -> DocumentFacts:
     """`department_names`: the 主管部门 the target tables print; `overall_names`: the departments their
-    department-wide tables name (部门名称); `notice_title`: a notice's title (…公开) when it has one."""
+    department-wide tables name (部门名称); `notice_title`: a notice's title (…公开) when it has one;
+    `opening_text`: the first pages' text, for a budget with no cover title (its contents name the year, its
+    部门概况 the department)."""
     title = notice_title or budget_title(cover_text)
-    year = _year(title) or _common_year(titles)
+    year = _year(title) or _contents_year(opening_text) or _common_year(titles)
     kind = _kind(title, titles)
-    publisher = publisher_of(title)
+    publisher = publisher_of(title) or _named_in_overview(opening_text)
     if kind == DocumentKind.NOTICE and department_names:  # a notice's title may name a group of them
         publisher = Counter(department_names).most_common(1)[0][0]
     if publisher is None and overall_names:
@@ -141,6 +150,29 @@ def document_facts(
 def _year(text: str | None) -> int | None:
     m = _YEAR.search(compact(text)) or _BARE_YEAR.search(compact(text))
     return int(m.group(1)) if m else None
+
+
+# 第二部分 2026年部门预算表 ……8: the year a budget's contents give its parts
+_CONTENTS_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?\s*(?:部门|单位)预算")
+# 部门概况: 人力资源社会保障部内设机构15个 / 纳入北京市统计局2026年部门预算编制范围的…
+_OVERVIEW_NAME = (
+    re.compile(r"^\s*([\u4e00-\u9fff（）()]{3,30}?)(?:机关)?内设(?:机构|处室|职能处室)"),
+    re.compile(r"纳入([\u4e00-\u9fff（）()]{3,30}?)\s*(?:19|20)\d{2}\s*年度?\s*部门预算"),
+)
+
+
+def _contents_year(text: str) -> int | None:
+    years = Counter(int(m.group(1)) for m in _CONTENTS_YEAR.finditer(text))
+    return years.most_common(1)[0][0] if years else None
+
+
+def _named_in_overview(text: str) -> str | None:
+    """The department a budget's overview names, for one with no cover title."""
+    for line in text.splitlines():
+        for pattern in _OVERVIEW_NAME:
+            if m := pattern.search(line):
+                return m.group(1)
+    return None
 
 
 def _common_year(titles: list[str]) -> int | None:

@@ -65,9 +65,13 @@ def parse_period(text: str | None, budget_year: int | None) -> tuple[int | None,
 
 
 def parse_money(text: str | None, unit: str | None = None) -> float | None:
-    """A money cell → float in 万元 (`unit` 元: the document prints yuan); blank → None. Raises MoneyError
-    for anything else."""
-    s = compact(text).replace(",", "").removesuffix("万元")
+    """A money cell → float in 万元 (`unit` 元: the table prints yuan; a unit in the cell itself, 12.5万元 or
+    125000元, says what it is); blank → None. Raises MoneyError for anything else."""
+    s = compact(text).replace(",", "")
+    for printed in ("万元", "元"):
+        if s.endswith(printed):
+            s, unit = s.removesuffix(printed), printed
+            break
     if s in ("", "-", "—", "－", "/", "无"):
         return None
     if not _MONEY.match(s):
@@ -127,6 +131,7 @@ def normalize(raw: RawNotice, default_region: str | None = None) -> NoticeFrames
         overall_names=[h["overall"] for h in heads if h["overall"]],
         notice_title=title,
         default_region=default_region,
+        opening_text=raw.opening_text,
     )
     year = facts.budget_year or _year_of(title)
     projects, indicators = [], []
