@@ -6,7 +6,7 @@ import pytest
 
 from contracts.text import clean
 from contracts.vocabulary import canonical_level, fits_under
-from transform.document import document_facts
+from transform.document import document_facts, year_spoken_of
 from transform.normalize import MoneyError, notice_title, parse_money, parse_period, publish_date, split_code
 
 
@@ -126,6 +126,12 @@ def test_cover_title_and_date():
     assert notice_title("附件 1\n自治区本级部门 2024 年项目支出预算绩效目标表") is None
 
 
+def test_a_budget_that_prints_its_year_nowhere_takes_the_year_its_targets_speak_of():
+    texts = ["2025年完成抽检3000批次以上", "2025年6月底前", "较2024年提升", "2025年底前完成"]
+    assert year_spoken_of(texts) == 2025
+    assert year_spoken_of(["持续提升", ""]) is None
+
+
 def test_a_budget_without_a_cover_title_is_named_by_its_contents_and_overview():
     opening = (
         "目 录\n第一部分 部门概况 .......... 2\n第二部分 2026年部门预算表 .......... 8\n"
@@ -156,9 +162,11 @@ def test_a_budget_without_a_cover_title_is_named_by_its_contents_and_overview():
         # a district after its city
         ("北京市海淀区教育委员会2026年部门预算", [], [], [], None,
          ("北京市海淀区教育委员会2026年部门预算", 2026, "北京市海淀区教育委员会", "北京市海淀区", "department_budget", False)),
-        # a national ministry
+        # national bodies
         ("财政部\n2026年部门预算", [], [], [], None,
          ("财政部2026年部门预算", 2026, "财政部", "中央", "department_budget", False)),
+        ("2026 年度\n审计署\n部门预算", [], [], [], None,
+         ("2026年度审计署部门预算", 2026, "审计署", "中央", "department_budget", False)),
         # a table of contents before the title; a department-wide declaration
         ("目  录\n第一部分 部门概况......2\n广州市生态环境局2026年部门整体预算绩效目标申报表", [], [], [], None,
          ("广州市生态环境局2026年部门整体预算绩效目标申报表", 2026, "广州市生态环境局", "广州市",

@@ -34,8 +34,10 @@ _KIND_TAIL = re.compile(
     r"(?:部门整体(?:支出|预算)?绩效目标(?:申报|公开)?表|(?:部门|单位)(?:预算|决算).*$|预算(?:公开|报表|表).*$|"
     r"项目支出.*绩效目标.*$|.*绩效目标公开.*$)"
 )
-# National bodies: 国家信访局, 中国地震局, 财政部, 国务院…
-_NATIONAL = re.compile(r"^(?:国家|中国|中华|全国|国务院)|^[\u4e00-\u9fff]{1,10}(?:部|总局|总署)$")
+# National bodies: 国家信访局, 中国地震局, 财政部, 审计署, 国务院…
+_NATIONAL = re.compile(
+    r"^(?:国家|中国|中华|全国|国务院)|^[\u4e00-\u9fff]{1,10}(?:部|总局|总署)$|^[\u4e00-\u9fff]{2,4}署$"
+)
 _PROVINCIAL = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:省|自治区|特别行政区|市))")
 _COUNTY = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:自治州|地区|盟|县|自治县|旗|区))")
 # A county or district after the city (西安市雁塔区体育局 → 西安市雁塔区); not a development zone, and not a
@@ -173,6 +175,13 @@ def _named_in_overview(text: str) -> str | None:
             if m := pattern.search(line):
                 return m.group(1)
     return None
+
+
+def year_spoken_of(texts: list[str]) -> int | None:
+    """The year a document's goals and targets speak of most (2025年完成…, 2025年6月底前), for a budget that
+    prints its year nowhere else: no title, contents or table title says it."""
+    years = Counter(int(m.group(1)) for text in texts for m in _YEAR.finditer(compact(text)))
+    return years.most_common(1)[0][0] if years else None
 
 
 def _common_year(titles: list[str]) -> int | None:

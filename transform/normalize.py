@@ -9,7 +9,7 @@ from contracts.raw import RawNotice, RawProject
 from contracts.text import clean, compact, strip_star
 from contracts.vocabulary import DocumentKind, Scope, canonical_level, is_level_name, split_levels
 from extract.layout import TABLE_TITLE
-from transform.document import document_facts
+from transform.document import document_facts, year_spoken_of
 from transform.values import join_split_columns, parse_target
 
 _CODE = re.compile(r"[\[【(（〔]\s*(\d{3,9})\s*[\]】)）〕]")
@@ -133,7 +133,7 @@ def normalize(raw: RawNotice, default_region: str | None = None) -> NoticeFrames
         default_region=default_region,
         opening_text=raw.opening_text,
     )
-    year = facts.budget_year or _year_of(title)
+    year = facts.budget_year or _year_of(title) or year_spoken_of(_target_texts(raw))
     projects, indicators = [], []
     if not facts.final_accounts:  # a 决算 reports what was done: nothing of it is a target
         for seq, (rp, head) in enumerate(zip(raw.projects, heads, strict=True), start=1):
@@ -151,6 +151,12 @@ def normalize(raw: RawNotice, default_region: str | None = None) -> NoticeFrames
         publisher=facts.publisher,
         document_kind=facts.kind,
     )
+
+
+def _target_texts(raw: RawNotice) -> list[str]:
+    """The goals and target values the document's tables print."""
+    texts = [rp.header.get(k) or "" for rp in raw.projects for k in ("goal", "goal_period")]
+    return texts + [row.cells.get("value") or "" for rp in raw.projects for row in rp.rows]
 
 
 def _header_parts(rp: RawProject) -> dict:
