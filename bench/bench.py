@@ -4,7 +4,8 @@ usage: uv run python bench/bench.py [--notices 60] [--scale 200] [--memory 0]
 
 Prints: corpus size; a bare pdfplumber loop over the same files and the pipeline's ratio to it; time shares
 by stage; the rerun cost of an unchanged corpus; fixed start-up; the cost of a page without a target grid
-relative to one with; the speed-up of --workers 2 on a larger corpus; peak RSS. See docs/performance.md.
+relative to one with; the real budget documents (pages with targets and without, one and two readers);
+the speed-up of --workers 2 on a larger corpus; peak RSS. See docs/performance.md.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from tests.fixturegen import generate_corpus  # noqa: E402
 
 REAL = ROOT / "tests" / "fixtures" / "real"
+BUDGETS = ROOT / "tests" / "fixtures" / "budgets"
 CORPUS = ROOT / "bench" / "corpus"
 
 
@@ -69,6 +71,7 @@ class PeakRss:
         self.proc = psutil.Process(pid)
         self.peak_total = 0
         self.peak_single = 0
+        self.peak_by_role: dict[str, int] = {}  # the CLI, Prefect's local server, a reader process
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -81,6 +84,8 @@ class PeakRss:
                 for p in procs:
                     with contextlib.suppress(psutil.Error):  # a reader process may exit meanwhile
                         rss.append(p.memory_info().rss)
+                        role = _role(p, self.proc)
+                        self.peak_by_role[role] = max(self.peak_by_role.get(role, 0), rss[-1])
                 self.peak_total = max(self.peak_total, sum(rss))
                 self.peak_single = max([self.peak_single, *rss])
             except psutil.Error:
@@ -90,6 +95,15 @@ class PeakRss:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def _role(p: psutil.Process, cli: psutil.Process) -> str:
+    if p.pid == cli.pid:
+        return "CLI"
+    cmd = " ".join(p.cmdline())
+    if "multiprocessing" in cmd or "spawn_main" in cmd:
+        return "reader"
+    return "Prefect server" if "prefect" in cmd or "uvicorn" in cmd else "other"
 
 
 def ingest(sources: list[Path], warehouse: str, *extra: str) -> dict:
@@ -125,7 +139,69 @@ def ingest(sources: list[Path], warehouse: str, *extra: str) -> dict:
         "summary": summary,
         "peak_total_mb": rss.peak_total / 2**20,
         "peak_single_mb": rss.peak_single / 2**20,
+        "peak_by_role_mb": {k: v / 2**20 for k, v in rss.peak_by_role.items()},
     }
+
+
+def real_budgets(work: Path, startup: float) -> None:
+    """The real budget documents: the bare loop page by page, what the reader pays for target pages and for
+    the others, and whole ingests with one reader and with two."""
+    files = pdfs(BUDGETS)
+    bare: dict[tuple[str, int], float] = {}
+    started = time.perf_counter()
+    for path in files:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                t = time.perf_counter()
+                try:
+                    page.extract_tables()
+                finally:
+                    page.close()
+                bare[(path.name, page.page_number)] = time.perf_counter() - t
+    bare_s = time.perf_counter() - started
+    from extract.reader import _plain_texts, read_notice
+
+    target_pages = other_pages = 0
+    reader_on_read = bare_on_read = prefilter = bare_on_other = 0.0
+    for path in files:
+        data = path.read_bytes()
+        t = time.perf_counter()
+        _plain_texts(data, 10_000)
+        plain = time.perf_counter() - t
+        t = time.perf_counter()
+        raw = read_notice(data)
+        whole = time.perf_counter() - t
+        targets = {p.page for p in raw.projects} | {r.page for p in raw.projects for r in p.rows}
+        others = [n for (name, n) in bare if name == path.name and n not in targets]
+        target_pages += len(targets)
+        other_pages += len(others)
+        reader_on_read += whole - plain
+        bare_on_read += sum(bare[(path.name, n)] for n in raw.pages_read)
+        prefilter += plain
+        bare_on_other += sum(bare[(path.name, n)] for n in others)
+    pages = len(bare)
+    print(
+        f"real budgets: {len(files)} documents, {pages} pages, {target_pages} with targets; bare pdfplumber "
+        f"loop {bare_s:.1f} s ({pages / bare_s:.1f} pages/s)"
+    )
+    print(
+        f"  pages the reader parses (targets, their next pages, covers): {1000 * reader_on_read / target_pages:.0f}"
+        f" ms per target page, {reader_on_read / bare_on_read:.2f} x extract_tables on the same pages"
+    )
+    print(
+        f"  a page without targets: {1000 * prefilter / pages:.1f} ms of plain text (every page), "
+        f"{prefilter / pages / (bare_on_other / max(1, other_pages)):.3f} x extract_tables on such a page"
+    )
+    for workers in ("1", "2"):
+        run = ingest([BUDGETS], f"sqlite:///{work / f'real{workers}.db'}", "--workers", workers)
+        totals = stage_totals(run["summary"])
+        roles = ", ".join(f"{k} {v:.0f} MB" for k, v in sorted(run["peak_by_role_mb"].items()))
+        print(
+            f"  notices ingest, {workers} reader(s): {run['wall']:6.1f} s = {run['wall'] / bare_s:.2f} x the bare "
+            f"loop (start-up {startup:.1f} s included); stages "
+            + ", ".join(f"{k} {v:.1f} s" for k, v in totals.items())
+            + f"; peak RSS {run['peak_total_mb']:.0f} MB tree ({roles})"
+        )
 
 
 def stage_totals(summary: dict) -> dict[str, float]:
@@ -166,14 +242,14 @@ def main() -> None:
         f"{pages / bare_s:6.1f} pages/s"
     )
 
-    one = ingest([gen / sorted(os.listdir(gen))[0]], f"sqlite:///{work / 'startup.db'}")
+    one = ingest([gen / sorted(os.listdir(gen))[0]], f"sqlite:///{work / 'startup.db'}", "--workers", "1")
     startup = one["wall"] - one["summary"]["results"][0]["seconds"]
     print(
         f"fixed start-up (one small file, fresh warehouse):    {one['wall']:7.1f} s  "
         f"(of which the file itself {one['summary']['results'][0]['seconds']:.1f} s)"
     )
 
-    first = ingest(sources, f"sqlite:///{work / 'w.db'}")
+    first = ingest(sources, f"sqlite:///{work / 'w.db'}", "--workers", "1")
     wall = first["wall"]
     print(
         f"notices ingest, 1 worker, start-up included:        {wall:7.1f} s  {pages / wall:6.1f} pages/s  "
@@ -209,17 +285,19 @@ def main() -> None:
         f"(ratio {plain_page / grid_page:.2f})"
     )
 
-    again = ingest(sources, f"sqlite:///{work / 'w.db'}")
+    again = ingest(sources, f"sqlite:///{work / 'w.db'}", "--workers", "1")
     print(
         f"rerun of the unchanged corpus:                      {again['wall']:7.1f} s  "
         f"({100 * again['wall'] / wall:.0f}% of the first run; "
         f"{100 * max(again['wall'] - startup, 0) / wall:.1f}% beyond fixed start-up)"
     )
     print(line)
+    real_budgets(work, startup)
+    print(line)
 
     if args.scale:
         big = corpus(args.scale, args.seed + 1)
-        w1 = ingest([big], f"sqlite:///{work / 's1.db'}")
+        w1 = ingest([big], f"sqlite:///{work / 's1.db'}", "--workers", "1")
         w2 = ingest([big], f"sqlite:///{work / 's2.db'}", "--workers", "2")
         t1, t2 = w1["wall"] - startup, w2["wall"] - startup
         print(
@@ -228,7 +306,7 @@ def main() -> None:
         )
     if args.memory:
         mem = corpus(args.memory, args.seed + 2)
-        m = ingest([mem], f"sqlite:///{work / 'm.db'}")
+        m = ingest([mem], f"sqlite:///{work / 'm.db'}", "--workers", "1")
         print(
             f"{args.memory} notices: {m['wall']:.1f} s, peak RSS {m['peak_total_mb']:.0f} MB (tree), "
             f"{m['peak_single_mb']:.0f} MB (largest process)"

@@ -17,7 +17,7 @@ DEFAULT_WAREHOUSE_URL = "sqlite:///warehouse.db"
 
 class Settings(BaseSettings):
     """`NOTICES_WAREHOUSE_URL`, `NOTICES_CACHE_DIR`, `NOTICES_FILE_TIMEOUT`, `NOTICES_WORKER_MEMORY_MB`,
-    `NOTICES_MAX_PAGES`, `NOTICES_WORKERS`, `NOTICES_REGION`."""
+    `NOTICES_MAX_PAGES`, `NOTICES_WORKERS` (default: `default_workers()`), `NOTICES_REGION`."""
 
     model_config = SettingsConfigDict(env_prefix="NOTICES_", extra="ignore")
 
@@ -26,8 +26,34 @@ class Settings(BaseSettings):
     file_timeout: float = Field(300.0, gt=0, description="seconds allowed to read one file")
     worker_memory_mb: int = Field(2048, ge=0, description="address-space cap of a reader process (0: none)")
     max_pages: int = Field(2000, ge=1, description="files with more pages are rejected")
-    workers: int = Field(1, ge=1, description="reader processes working in parallel")
+    workers: int = Field(
+        default_factory=lambda: default_workers(),
+        ge=1,
+        description="reader processes working in parallel (default: one per core, as memory allows)",
+    )
     region: str | None = Field(None, description="region of the sources' documents that name none (北京市 …)")
+
+
+READER_MB = 400  # what a reader process may take on a large budget document, with room for the rest of a run
+
+
+def default_workers() -> int:
+    """One reader process per core this process may use, as many as the available memory holds (a reader
+    peaks near 200 MB on real budgets), at least one."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, _available_mb(cores * READER_MB) // READER_MB))
+
+
+def _available_mb(otherwise: int) -> int:
+    """Memory available for new processes (Linux's MemAvailable: free memory and reclaimable cache)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return otherwise
 
 
 def settings(**overrides) -> Settings:

@@ -205,3 +205,19 @@ def test_cli_options_default_to_the_notices_settings(monkeypatch, tmp_path):
     assert seen["cfg"].file_timeout == 9.0
     bad = runner.invoke(cli.app, ["ingest", str(SEED)], env={"NOTICES_FILE_TIMEOUT": "soon"})
     assert bad.exit_code == 2 and "file_timeout" in bad.output
+
+
+def test_readers_default_to_one_per_core_as_memory_allows(monkeypatch):
+    from flows import settings as settings_module
+
+    monkeypatch.delenv("NOTICES_WORKERS", raising=False)
+    cores = len(os.sched_getaffinity(0))
+    assert settings_module.Settings().workers == settings_module.default_workers()
+    assert 1 <= settings_module.default_workers() <= cores
+    # as many as the available memory holds, at least one
+    monkeypatch.setattr(settings_module, "_available_mb", lambda otherwise: 2 * settings_module.READER_MB)
+    assert settings_module.default_workers() == min(cores, 2)
+    monkeypatch.setattr(settings_module, "_available_mb", lambda otherwise: 100)
+    assert settings_module.default_workers() == 1
+    monkeypatch.setenv("NOTICES_WORKERS", "5")
+    assert settings_module.Settings().workers == 5
