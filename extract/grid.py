@@ -20,7 +20,7 @@ from pdfplumber.utils import extract_text
 
 EDGE = 1.0  # points: coordinates closer than this are the same ruling line
 _SLACK = 0.3  # points: a glyph's box may reach this far above the ruling line over its cell
-_REACH = 40.0  # points: no glyph is taller than this (to find a box's characters by their middle)
+_REACH = 20.0  # points: half the height of the tallest glyph (to find a box's characters by their middle)
 FOOT = 0.8  # a table ending below this fraction of the page height reaches the foot of the page
 PAGE_NUMBER = re.compile(r"^\s*(?:[-—－–]\s*\d+\s*[-—－–]|第\s*\d+\s*页.*|\d+\s*/\s*\d+|\d{1,4})\s*$")
 
@@ -60,7 +60,9 @@ class _Chars:
         return chars
 
     def _between(self, x0: float, x1: float, top: float, bottom: float) -> list[dict]:
-        lo, hi = bisect.bisect_left(self.mids, top - _REACH), bisect.bisect_left(self.mids, bottom + _REACH)
+        # a character that begins at or below `top` has its middle below it; one that begins above `bottom`
+        # has its middle at most half a glyph below that
+        lo, hi = bisect.bisect_left(self.mids, top - _SLACK), bisect.bisect_left(self.mids, bottom + _REACH)
         return [
             c
             for c in self.chars[lo:hi]
