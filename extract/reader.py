@@ -678,6 +678,13 @@ class _Cutter:
             and not _CODE_FIRST.match(compact(fields.get("name")))
         ):
             return True  # every project prints its money: a row with none (and no code) goes on with the last
+        if (
+            money_columns
+            and not any(compact(header.get(f)) for f in money_columns)
+            and any(compact(fields.get(f)) for f in money_columns)
+            and not _CODE_FIRST.match(compact(fields.get("name")))
+        ):
+            return True  # the last project printed no money yet: its cut cells print it here
         for key, text in fields.items():
             new, old = compact(text), compact(header.get(key))
             if new and old and new not in old and old not in new:

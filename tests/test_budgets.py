@@ -214,6 +214,17 @@ def test_generated_budget_layouts_read_exactly(tmp_path, case):
     _exact(score(url, [str(tmp_path / "docs" / "truth")]))
 
 
+CASES = FIXTURES / "budget_cases"
+
+
+@pytest.mark.parametrize("pdf", sorted(CASES.glob("*.pdf")), ids=lambda p: p.stem)
+def test_budget_cases_read_exactly(tmp_path, pdf):
+    """Generated documents an earlier reader misread (tests/fixtures/budget_cases/README.md)."""
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    assert _load([pdf], url) == []
+    _exact(score(url, [str(CASES / "truth" / f"{pdf.stem}.json")]))
+
+
 @pytest.mark.parametrize("kind", ["final_accounts", "self_eval"])
 def test_final_accounts_and_self_evaluations_hold_no_targets(tmp_path, kind):
     generate_corpus(tmp_path, 2, seed=41, kind=kind)
