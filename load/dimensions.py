@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import namedtuple
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -20,6 +22,13 @@ def opt(v):
 def num(v) -> float | None:
     v = opt(v)
     return None if v is None else float(v)
+
+
+def records(frame: pd.DataFrame) -> list:
+    """A frame's rows as named tuples, built in one pass (`DataFrame.itertuples` goes through the frame
+    column by column on every call, which cost a load more than its SQL)."""
+    row = namedtuple("Row", frame.columns, rename=True)
+    return [row(*values) for values in zip(*(frame[c].tolist() for c in frame.columns), strict=True)]
 
 
 def department_key(region: str | None, code: str | None, name: str | None) -> str:
@@ -51,11 +60,11 @@ def project_key(p) -> tuple:
     return (p.department_key, p.unit_key, p.project_name, int(p.period_start_year), int(p.period_end_year))
 
 
-def ensure_years(conn: Connection, projects: pd.DataFrame) -> None:
-    budget = {int(y) for y in projects["budget_year"]}
+def ensure_years(conn: Connection, projects: Sequence) -> None:
+    budget = {int(p.budget_year) for p in projects}
     years = set(budget)
-    for s, e in zip(projects["period_start_year"], projects["period_end_year"], strict=True):
-        years.update(range(int(s), int(e) + 1))
+    for p in projects:
+        years.update(range(int(p.period_start_year), int(p.period_end_year) + 1))
     conn.execute(
         insert_for(conn, DimYear.__table__).on_conflict_do_nothing(index_elements=["year"]),
         [{"year": y, "is_budget_year": y in budget} for y in sorted(years)],
@@ -64,7 +73,7 @@ def ensure_years(conn: Connection, projects: pd.DataFrame) -> None:
         conn.execute(update(DimYear.__table__).where(DimYear.year.in_(budget)).values(is_budget_year=True))
 
 
-def ensure_departments(conn: Connection, projects: pd.DataFrame) -> dict[tuple[str, str, int], int]:
+def ensure_departments(conn: Connection, projects: Sequence) -> dict[tuple[str, str, int], int]:
     """Department versions (SCD type 2) of every department the document prints; returns the version id of
     each (department key, name, budget year) it prints.
 
@@ -79,7 +88,7 @@ def ensure_departments(conn: Connection, projects: pd.DataFrame) -> dict[tuple[s
     printed: dict[str, set[tuple[int, str]]] = {}
     formers: dict[tuple[str, str], set[str]] = {}
     codes: dict[str, tuple[str | None, str | None]] = {}
-    for p in projects.itertuples(index=False):
+    for p in projects:
         name = opt(p.department_name) or ""
         printed.setdefault(p.department_key, set()).add((int(p.budget_year), name))
         codes[p.department_key] = (opt(p.region), opt(p.department_code))
@@ -204,11 +213,11 @@ def _save_versions(conn, key, region_code, rows, versions, formers) -> dict[Depa
     return ids
 
 
-def ensure_units(conn: Connection, projects: pd.DataFrame) -> dict[str, int]:
+def ensure_units(conn: Connection, projects: Sequence) -> dict[str, int]:
     """Upsert the document's units (the latest printed name wins); returns unit id by unit key."""
     t = DimUnit.__table__
     latest = {}
-    for p in projects.itertuples(index=False):
+    for p in projects:
         latest[p.unit_key] = {
             "unit_key": p.unit_key,
             "code": opt(p.unit_code),
@@ -229,7 +238,7 @@ def ensure_units(conn: Connection, projects: pd.DataFrame) -> dict[str, int]:
     return {key: unit_id for key, unit_id in rows}
 
 
-def ensure_projects(conn: Connection, projects: pd.DataFrame) -> dict[tuple, int]:
+def ensure_projects(conn: Connection, projects: Sequence) -> dict[tuple, int]:
     t = DimProject.__table__
     rows = {
         project_key(p): {
@@ -242,7 +251,7 @@ def ensure_projects(conn: Connection, projects: pd.DataFrame) -> dict[tuple, int
             "period_start_year": int(p.period_start_year),
             "period_end_year": int(p.period_end_year),
         }
-        for p in projects.itertuples(index=False)
+        for p in projects
     }
     cols = ["department_key", "unit_key", "name", "period_start_year", "period_end_year"]
     conn.execute(insert_for(conn, t).on_conflict_do_nothing(index_elements=cols), list(rows.values()))
@@ -258,12 +267,12 @@ def ensure_projects(conn: Connection, projects: pd.DataFrame) -> dict[tuple, int
     return out
 
 
-def ensure_indicators(conn: Connection, indicators: pd.DataFrame) -> dict[tuple[str, str, str], int]:
-    if indicators.empty:
+def ensure_indicators(conn: Connection, indicators: Sequence) -> dict[tuple[str, str, str], int]:
+    if not indicators:
         return {}
     t = DimIndicator.__table__
     rows = {}
-    for r in indicators.itertuples(index=False):
+    for r in indicators:
         rows[(r.level1, r.level2, r.level3)] = {
             "level1": r.level1,
             "level2": r.level2,

@@ -22,6 +22,7 @@ from load.dimensions import (
     num,
     opt,
     project_key,
+    records,
     with_keys,
 )
 from load.documents import current_status, upsert_document
@@ -48,7 +49,8 @@ def load_notice(
     seconds: float | None = None,
 ) -> LoadOutcome:
     """Load one document's projects and indicators, atomically; supersede older files it corrects."""
-    projects, indicators = with_keys(frames.projects, frames.region), frames.indicators
+    projects = records(with_keys(frames.projects, frames.region))
+    indicators = records(frames.indicators)
     with write_transaction(engine) as conn:
         lock_for_load(conn)
         existing = current_status(conn, f.sha256)
@@ -65,7 +67,7 @@ def load_notice(
         indicator_ids = ensure_indicators(conn, indicators)
 
         facts = []
-        for p in projects.itertuples(index=False):
+        for p in projects:
             facts.append(
                 {
                     "project_id": project_ids[project_key(p)],
@@ -91,9 +93,9 @@ def load_notice(
         if facts:
             conn.execute(insert(FactProjectBudget.__table__), facts)
 
-        by_seq = {int(p.project_seq): p for p in projects.itertuples(index=False)}
+        by_seq = {int(p.project_seq): p for p in projects}
         targets = []
-        for r in indicators.itertuples(index=False):
+        for r in indicators:
             p = by_seq[int(r.project_seq)]
             targets.append(
                 {
