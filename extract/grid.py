@@ -40,6 +40,7 @@ class _Chars:
     """A page's characters sorted by their vertical middle, to find a box's characters quickly."""
 
     def __init__(self, chars: list[dict], width: float) -> None:
+        self.drawn = {id(c): i for i, c in enumerate(chars)}  # the order the page draws its characters in
         self.chars = sorted(chars, key=_v_mid)
         self.mids = [_v_mid(c) for c in self.chars]
         self.width = width
@@ -122,6 +123,8 @@ def table_rows(table: Table, chars: _Chars | None = None) -> Rows:
                 open_cells.add((r, c))
                 _cover(covered, tops, xs, box)
     _give_back_overflow(cells)
+    for key, (box, inside) in cells.items():
+        cells[key] = box, _without_overprint(inside, chars.drawn)
     rows = [
         [
             (extract_text(cells[(r, c)][1]) if cells[(r, c)][1] else "") if (r, c) in cells else None
@@ -141,6 +144,43 @@ def _lines(chars: list[dict]) -> list[tuple[float, list[dict]]]:
         else:
             lines.append((ch["top"], [ch]))
     return lines
+
+
+def _without_overprint(chars: list[dict], drawn: dict[int, int]) -> list[dict]:
+    """A cell's characters less text drawn over its own: the text of a cut cell laid out from above the cell it
+    belongs to, over the cells above it (clipped in print, kept in the file), is drawn after them. Text is
+    told apart by the runs the page draws it in; a run printed over an earlier one is dropped."""
+    if len(chars) < 2:
+        return chars
+    ordered = sorted(chars, key=lambda c: drawn.get(id(c), 0))
+    runs: list[list[dict]] = [[ordered[0]]]
+    for prev, ch in zip(ordered, ordered[1:], strict=False):
+        if drawn.get(id(ch), 0) - drawn.get(id(prev), 0) > 1:
+            runs.append([])
+        runs[-1].append(ch)
+    if not 2 <= len(runs) <= 40:  # one run, or text drawn a glyph at a time: nothing to tell apart
+        return chars
+    kept: list[list[dict]] = []
+    for run in runs:
+        if not any(_overlap(run, earlier) for earlier in kept):
+            kept.append(run)
+    if len(kept) == len(runs):
+        return chars
+    keep = {id(c) for run in kept for c in run}
+    return [c for c in chars if id(c) in keep]
+
+
+def _overlap(a: list[dict], b: list[dict]) -> bool:
+    """Whether two lines print glyphs over each other (more than half of a glyph both ways)."""
+    for x in a:
+        for y in b:
+            w = min(x["x1"] - x["x0"], y["x1"] - y["x0"])
+            h = min(x["bottom"] - x["top"], y["bottom"] - y["top"])
+            dx = min(x["x1"], y["x1"]) - max(x["x0"], y["x0"])
+            dy = min(x["bottom"], y["bottom"]) - max(x["top"], y["top"])
+            if w > 0 and h > 0 and dx > 0.5 * w and dy > 0.5 * h:
+                return True
+    return False
 
 
 def _give_back_overflow(cells: dict[tuple[int, int], tuple[tuple, list[dict]]]) -> None:
