@@ -190,6 +190,21 @@ LAYOUT_FIXTURES = Path(__file__).parent / "fixtures" / "layouts"
         # 三级指标 touch: the left edge found on the pages before cuts them apart (`… --n 30 --seed 131
         # --set ruling=none`, notice 20)
         "unruled_last_page_rows_and_a_lone_row",
+        # LibreOffice, no ruling, money as columns: the page ends under the money values with 年度绩效目 (its 标
+        # on the next page) beside the goal's first line. The cut label is a label, not text under 项目期,
+        # and the goal's line is its value, not 项目总金额's (it was read as money: '1989' + the goal). On the
+        # next page 标 ends the label and the line beside it the goal (`… --n 30 --seed 1502 --set
+        # ruling=none --set renderer=lo`, notice 23)
+        "unruled_goal_label_cut_at_page_foot",
+        # the same cut with the label whole on the first page's last line but for 标: on the next page 标 and
+        # the goal's last line are two cells (they were read as one, and taken for money) (seed 1511, notice 3)
+        "unruled_goal_label_tail_on_next_page",
+        # money labels over columns (项目总金额 | 其中：财政拨款 | 其他资金) at the page's foot, their values at
+        # the top of the next: a row of values under the labels, by their columns (seed 1503, notice 11)
+        "unruled_money_values_under_labels_on_next_page",
+        # 项目总金额 ⏎ （万元） cut after its first line: the value beside it is the money, （万元） on the next
+        # page ends the label (seed 1503, notice 26)
+        "unruled_money_unit_label_cut_at_page_foot",
     ],
 )
 def test_notices_that_once_were_misread(name):
