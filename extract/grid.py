@@ -20,6 +20,9 @@ from pdfplumber.utils import extract_text
 
 EDGE = 1.0  # points: coordinates closer than this are the same ruling line
 _SLACK = 0.3  # points: a glyph's box may reach this far above the ruling line over its cell
+# points: a glyph whose box begins less than this above the table's bottom line, its middle below the line,
+# is drawn under the table (a tall font's box: a 附件 label or a title printed right under the last row)
+_STRADDLE = 1.5
 _REACH = 40.0  # points: no glyph is taller than this (to find a box's characters by their middle)
 FOOT = 0.8  # a table ending below this fraction of the page height reaches the foot of the page
 PAGE_NUMBER = re.compile(r"^\s*(?:[-—－–]\s*\d+\s*[-—－–]|第\s*\d+\s*页.*|\d+\s*/\s*\d+|\d{1,4})\s*$")
@@ -83,6 +86,11 @@ def _v_mid(c: dict) -> float:
     return (c["top"] + c["bottom"]) / 2
 
 
+def _under(c: dict, line: float) -> bool:
+    """Whether a glyph that reaches just above a table's bottom line is drawn under it (see _STRADDLE)."""
+    return line - _STRADDLE <= c["top"] < line <= _v_mid(c)
+
+
 def table_rows(table: Table, chars: _Chars | None = None) -> Rows:
     page = table.page
     chars = chars or page_chars(page)
@@ -104,8 +112,12 @@ def table_rows(table: Table, chars: _Chars | None = None) -> Rows:
             box = starts.get((r, c))
             if box is not None:
                 # a cell closed only by a line drawn where the table ends (see `explicit_rulings`) is open
-                cut = box[3] >= bottom - EDGE and not _ruled(rulings, box[3], box[0], box[2])
-                cells[(r, c)] = box, chars.inside(box, to_foot=cut and at_foot)
+                last = box[3] >= bottom - EDGE
+                cut = last and not _ruled(rulings, box[3], box[0], box[2])
+                found = chars.inside(box, to_foot=cut and at_foot)
+                if last and not cut:
+                    found = [ch for ch in found if not _under(ch, box[3])]
+                cells[(r, c)] = box, found
                 if cut:
                     open_cells.add((r, c))
                 if box[1] <= table.bbox[1] + EDGE and not _ruled(rulings, box[1], box[0], box[2]):
