@@ -112,12 +112,8 @@ def table_rows(table: Table, chars: _Chars | None = None) -> Rows:
             box = starts.get((r, c))
             if box is not None:
                 # a cell closed only by a line drawn where the table ends (see `explicit_rulings`) is open
-                last = box[3] >= bottom - EDGE
-                cut = last and not _ruled(rulings, box[3], box[0], box[2])
-                found = chars.inside(box, to_foot=cut and at_foot)
-                if last and not cut:
-                    found = [ch for ch in found if not _under(ch, box[3])]
-                cells[(r, c)] = box, found
+                cut = box[3] >= bottom - EDGE and not _ruled(rulings, box[3], box[0], box[2])
+                cells[(r, c)] = box, _inside(chars, box, bottom, to_foot=cut and at_foot)
                 if cut:
                     open_cells.add((r, c))
                 if box[1] <= table.bbox[1] + EDGE and not _ruled(rulings, box[1], box[0], box[2]):
@@ -128,7 +124,7 @@ def table_rows(table: Table, chars: _Chars | None = None) -> Rows:
                     bottom,
                 )
                 box = (xs[c], row_top, xs[c + 1], end)
-                cells[(r, c)] = box, chars.inside(box, to_foot=at_foot and end >= bottom - EDGE)
+                cells[(r, c)] = box, _inside(chars, box, bottom, to_foot=at_foot and end >= bottom - EDGE)
                 open_cells.add((r, c))
                 _cover(covered, tops, xs, box)
     _give_back_overflow(cells)
@@ -140,6 +136,15 @@ def table_rows(table: Table, chars: _Chars | None = None) -> Rows:
         for r in range(len(tops))
     ]
     return Rows(rows, open_cells, xs, open_top)
+
+
+def _inside(chars: _Chars, box: tuple, bottom: float, to_foot: bool) -> list[dict]:
+    """A cell's characters (see `_Chars.inside`); at the table's foot, unless the text below is the cell's
+    too (`to_foot`), none that is drawn under the table's bottom line."""
+    found = chars.inside(box, to_foot=to_foot)
+    if to_foot or box[3] < bottom - EDGE:
+        return found
+    return [ch for ch in found if not _under(ch, bottom)]
 
 
 def _lines(chars: list[dict]) -> list[tuple[float, list[dict]]]:
