@@ -827,6 +827,7 @@ class _Cutter:
         # (a merged cell's text repeated at the top of the page)
         levels_continue = all(
             not cells.get(role)
+            or cells[role] == layout.LEVEL_BELOW  # blank here, in a merged cell that runs on down the page
             or last.get(role) == layout.LEVEL_BELOW
             or _is_level_tail(last.get(role), cells[role], level)
             or compact(cells[role]) == compact(self._level_in_effect(role))
@@ -879,8 +880,10 @@ class _Cutter:
         assert self.current is not None
         last = self.current.rows[-1].cells
         for role, text in cells.items():
-            if role in ("level1", "level2") and compact(text) == compact(self._level_in_effect(role)):
-                continue  # the level printed again at the top of the page
+            if role in ("level1", "level2") and (
+                text == layout.LEVEL_BELOW or compact(text) == compact(self._level_in_effect(role))
+            ):
+                continue  # blank here, or the level printed again at the top of the page
             if text:
                 joined = last.get(role) and last[role] != layout.LEVEL_BELOW
                 last[role] = f"{last[role]}\n{text}" if joined else text
