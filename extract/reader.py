@@ -840,6 +840,10 @@ class _Cutter:
         continues = any(
             re.match(r"\s*[，。；、：,;:）)]", cells.get(r) or "") for r in ("level3", *value_roles)
         )
+        # … nor can text end with one (the row above stops at 、 or ， on the page before): this row goes on
+        continues = continues or any(
+            re.search(r"[，、：,:（(]\s*$", last.get(r) or "") for r in ("level3", *value_roles)
+        )
         # every indicator row carries its short tags (指标性质, 分值/权重), and some grids fill another column on
         # every row (a 指标解释 for each, or level names repeated row after row); a row without the tags the row
         # above has, or blank where every row so far had text, is the rest of that row's long cells (三级指标,

@@ -217,6 +217,10 @@ LAYOUT_FIXTURES = Path(__file__).parent / "fixtures" / "layouts"
         # the table: the blank merged cell does not make the remainder (三级指标 text only) a row of its own
         # (same corpus, notice 13)
         "ruled_split_row_under_a_merged_level_cell",
+        # a row split by a page break whose 三级指标 and 指标值 both go on (no column of tags, level cells blank
+        # or merged): the row above stops at 、 and mid-word, so this one finishes it (`… --n 60 --seed
+        # 1627`, notice 30)
+        "ruled_split_row_cut_after_a_comma",
     ],
 )
 def test_notices_that_once_were_misread(name):
