@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from pdfplumber.table import Table
@@ -20,6 +21,9 @@ from pdfplumber.utils import extract_text
 
 EDGE = 1.0  # points: coordinates closer than this are the same ruling line
 _SLACK = 0.3  # points: a glyph's box may reach this far above the ruling line over its cell
+# points: a glyph whose box begins less than this above the table's bottom line, its middle below the line,
+# is drawn under the table (a tall font's box: a 附件 label or a title printed right under the last row)
+_STRADDLE = 1.5
 _REACH = 20.0  # points: half the height of the tallest glyph (to find a box's characters by their middle)
 FOOT = 0.8  # a table ending below this fraction of the page height reaches the foot of the page
 PAGE_NUMBER = re.compile(r"^\s*(?:[-—－–]\s*\d+\s*[-—－–]|第\s*\d+\s*页.*|\d+\s*/\s*\d+|\d{1,4})\s*$")
@@ -48,6 +52,11 @@ class _Chars:
     def text(self, box: tuple[float, float, float, float], to_foot: bool = False) -> str:
         chars = self.inside(box, to_foot)
         return extract_text(chars) if chars else ""
+
+    def size_within(self, box: tuple[float, float, float, float]) -> float:
+        """The most common font size of the characters inside `box` (0 when there are none)."""
+        sizes = Counter(round(c["size"], 1) for c in self._between(box[0], box[2], box[1], box[3]))
+        return sizes.most_common(1)[0][0] if sizes else 0.0
 
     def inside(self, box: tuple[float, float, float, float], to_foot: bool = False) -> list[dict]:
         """The characters that begin inside `box`: a line a cell's text overflows into the cell below (laid
@@ -86,6 +95,11 @@ def _v_mid(c: dict) -> float:
     return (c["top"] + c["bottom"]) / 2
 
 
+def _under(c: dict, line: float) -> bool:
+    """Whether a glyph that reaches just above a table's bottom line is drawn under it (see _STRADDLE)."""
+    return line - _STRADDLE <= c["top"] < line <= _v_mid(c)
+
+
 def table_rows(table: Table, chars: _Chars | None = None) -> Rows:
     page = table.page
     chars = chars or page_chars(page)
@@ -101,6 +115,7 @@ def table_rows(table: Table, chars: _Chars | None = None) -> Rows:
     open_cells: set[tuple[int, int]] = set()
     open_top: set[tuple[int, int]] = set()
     at_foot = bottom >= FOOT * page.height
+    text_size = chars.size_within(table.bbox)
     rulings = [e for e in page.edges if e["orientation"] == "h"]
     for r, row_top in enumerate(tops):
         for c in range(len(xs) - 1):
@@ -108,7 +123,7 @@ def table_rows(table: Table, chars: _Chars | None = None) -> Rows:
             if box is not None:
                 # a cell closed only by a line drawn where the table ends (see `explicit_rulings`) is open
                 cut = box[3] >= bottom - EDGE and not _ruled(rulings, box[3], box[0], box[2])
-                cells[(r, c)] = box, chars.inside(box, to_foot=cut and at_foot)
+                cells[(r, c)] = box, _inside(chars, box, bottom, cut and at_foot, text_size)
                 if cut:
                     open_cells.add((r, c))
                 if box[1] <= table.bbox[1] + EDGE and not _ruled(rulings, box[1], box[0], box[2]):
@@ -119,7 +134,7 @@ def table_rows(table: Table, chars: _Chars | None = None) -> Rows:
                     bottom,
                 )
                 box = (xs[c], row_top, xs[c + 1], end)
-                cells[(r, c)] = box, chars.inside(box, to_foot=at_foot and end >= bottom - EDGE)
+                cells[(r, c)] = box, _inside(chars, box, bottom, at_foot and end >= bottom - EDGE, text_size)
                 open_cells.add((r, c))
                 _cover(covered, tops, xs, box)
     _give_back_overflow(cells)
@@ -133,6 +148,29 @@ def table_rows(table: Table, chars: _Chars | None = None) -> Rows:
         for r in range(len(tops))
     ]
     return Rows(rows, open_cells, xs, open_top)
+
+
+def _inside(chars: _Chars, box: tuple, bottom: float, to_foot: bool, text_size: float) -> list[dict]:
+    """A cell's characters (see `_Chars.inside`); at the table's foot, unless the text below is the cell's
+    too (`to_foot`), none that is drawn under the table's bottom line, but for a line of the cell's own text
+    that runs on past it (its size, at its line spacing: clipped in print)."""
+    found = chars.inside(box, to_foot=to_foot)
+    if to_foot or box[3] < bottom - EDGE:
+        return found
+    under = [ch for ch in found if _under(ch, bottom)]
+    if not under:
+        return found
+    own = [ch for ch in found if not _under(ch, bottom)]
+    lines = _lines(own)
+    if lines:
+        last_top, last = lines[-1]
+        size = max(ch["size"] for ch in last)
+        step = under[0]["top"] - last_top
+        if all(abs(ch["size"] - size) < 0.5 for ch in under) and 1.0 * size <= step <= 1.8 * size:
+            return found
+    elif all(abs(ch["size"] - text_size) < 0.5 for ch in under):
+        return found  # an empty cell's own text laid out lower down, in the table's size (a 附件 label is taller)
+    return own
 
 
 def _lines(chars: list[dict]) -> list[tuple[float, list[dict]]]:

@@ -399,7 +399,7 @@ class _Cutter:
             if self._repeated_header(row) or self._sub_header(row):
                 continue  # header repeated on a continuation page, or the grid header's second row
             cells = self._levels_cut_at_foot(self._cells(row), block, r)
-            if not any(cells.values()):
+            if not _holds_text(cells):
                 continue
             if first_on_page and self._is_split_remainder(cells):
                 self._merge_into_last(cells)
@@ -556,7 +556,7 @@ class _Cutter:
         self.wide_header_done = True
         fields = {key: row[i] for i, key in self.wide.items() if i < len(row)}
         cells = self._levels_cut_at_foot(self._cells(row), block, r)
-        if not any(cells.values()):
+        if not _holds_text(cells):
             if compact(fields.get("unit_or_name")):  # a unit's own row; its projects follow
                 self._finish()
                 self.wide_unit = {
@@ -834,6 +834,7 @@ class _Cutter:
         # (a merged cell's text repeated at the top of the page)
         levels_continue = all(
             not cells.get(role)
+            or cells[role] == layout.LEVEL_BELOW  # blank here, in a merged cell that runs on down the page
             or last.get(role) == layout.LEVEL_BELOW
             or _is_level_tail(last.get(role), cells[role], level)
             or compact(cells[role]) == compact(self._level_in_effect(role))
@@ -845,6 +846,10 @@ class _Cutter:
         # text that starts with a clause separator cannot begin a new indicator: it finishes the row above
         continues = any(
             re.match(r"\s*[，。；、：,;:）)]", cells.get(r) or "") for r in ("level3", *value_roles)
+        )
+        # … nor can text end with one (the row above stops at 、 or ， on the page before): this row goes on
+        continues = continues or any(
+            re.search(r"[，、：,:（(]\s*$", last.get(r) or "") for r in ("level3", *value_roles)
         )
         # every indicator row carries its short tags (指标性质, 分值/权重), and some grids fill another column on
         # every row (a 指标解释 for each, or level names repeated row after row); a row without the tags the row
@@ -886,8 +891,10 @@ class _Cutter:
         assert self.current is not None
         last = self.current.rows[-1].cells
         for role, text in cells.items():
-            if role in ("level1", "level2") and compact(text) == compact(self._level_in_effect(role)):
-                continue  # the level printed again at the top of the page
+            if role in ("level1", "level2") and (
+                text == layout.LEVEL_BELOW or compact(text) == compact(self._level_in_effect(role))
+            ):
+                continue  # blank here, or the level printed again at the top of the page
             if text:
                 joined = last.get(role) and last[role] != layout.LEVEL_BELOW
                 last[role] = f"{last[role]}\n{text}" if joined else text
@@ -927,6 +934,11 @@ _YEAR_LINE = re.compile(r"^[(（]?\d{4}年度?[)）]?$")
 
 
 # A new project in a wide table prints at least one of these; a goal alone may be the rest of one cut above.
+def _holds_text(cells: dict[str, str]) -> bool:
+    """Whether a row prints anything: level cells marked to take their level from below print nothing."""
+    return any(text and text != layout.LEVEL_BELOW for text in cells.values())
+
+
 _CODE_FIRST = re.compile(r"^[0-9A-Z]{8,32}[-－—–_]")  # a project code before the name: a new project
 
 

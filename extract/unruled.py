@@ -128,8 +128,26 @@ def _last_top(cell: Token) -> float:
 # ---------------------------------------------------------------- header block
 
 
-def header_rows(lines: list[dict], size: float) -> list[list[str | None]]:
-    """Label/value rows of a header block: each label with the cells to its right (or below it)."""
+@dataclass
+class HeaderCut:
+    """What a header block cut by the page break leaves to the next page: the x extent of its labels' first
+    column, and labels printed over columns whose values the page did not hold (项目总金额 | 其中：财政拨款 |
+    其他资金 at the page's foot)."""
+
+    label_column: tuple[float, float] | None = None
+    open_labels: list[Token] = field(default_factory=list)
+
+
+def header_rows(
+    lines: list[dict], size: float, open_end: bool = False, before: HeaderCut | None = None
+) -> tuple[list[list[str | None]], HeaderCut]:
+    """Label/value rows of a header block: each label with the cells to its right (or below it); and what
+    the block leaves to the next page when `open_end` (it runs on there).
+
+    At the foot, a cell on the last line that begins a label (年度绩效目, its 标 printed over the page) is that
+    label, and labels side by side without values are given as one row of labels. At the top, given the block
+    this one continues (`before`), text above every label goes on from there: under its open labels, a row
+    of their values; in its labels' first column, the end of a label; elsewhere, the end of a value."""
     tokens = [t for ln in lines for t in tokens_of(ln, size)]
 
     def is_label(t: Token) -> bool:
@@ -144,24 +162,63 @@ def header_rows(lines: list[dict], size: float) -> list[list[str | None]]:
         wrapped = not is_label(up) and layout.header_field(low.text) == "_group" and abs(up.x0 - low.x0) < 1
         return not wrapped
 
+    before = before or HeaderCut()
     cells = stack_cells(tokens, size, keep_apart=keep_apart)
-    labels = [c for c in cells if layout.header_field(c.text) not in (None, "_group")]
+    foot = max((c.bottom for c in cells), default=0.0)
+    cut = [c for c in cells if open_end and c.bottom >= foot - 0.5 * size and _begins_label(c.text)]
+    labels = [c for c in cells if layout.header_field(c.text) not in (None, "_group")] + cut
     values: dict[int, list[Token]] = {id(lb): [] for lb in labels}
     first_label = min((lb.top for lb in labels), default=float("inf"))
     rest: list[Token] = []  # text above every label: a value cut by the page break goes on here
     for c in cells:
-        if layout.header_field(c.text) is not None:
+        if layout.header_field(c.text) is not None or any(c is lb for lb in cut):
             continue
         owner = _label_left_of(c, labels) or _label_above(c, labels)
         if owner is not None:
             values[id(owner)].append(c)
         elif c.bottom <= first_label:
             rest.append(c)
-    rows: list[list[str | None]] = [["", "\n".join(c.text for c in rest)]] if rest else []
-    for lb in _reading_order(labels, size):
-        parts = sorted(values[id(lb)], key=lambda t: (t.top, t.x0))
-        rows.append([lb.text, "\n".join(p.text for p in parts)])
-    return rows
+    rows: list[list[str | None]] = []
+    if before.open_labels and rest:
+        under: dict[int, list[Token]] = {id(lb): [] for lb in before.open_labels}
+        for c in list(rest):
+            best = max(before.open_labels, key=lambda lb: _overlap(lb.x0, lb.x1, c.x0, c.x1))
+            if _overlap(best.x0, best.x1, c.x0, c.x1) > 0:
+                under[id(best)].append(c)
+                rest.remove(c)
+        if any(under.values()):
+            rows.append(["\n".join(c.text for c in under[id(lb)]) for lb in before.open_labels])
+    if rest:
+        column = before.label_column
+        label_end = [c for c in rest if column and c.x0 >= column[0] - size and c.x1 <= column[1] + 1]
+        value_end = [c for c in rest if not any(c is e for e in label_end)]
+        rows.append(["\n".join(c.text for c in label_end), "\n".join(c.text for c in value_end)])
+    ordered = _reading_order(labels, size)
+    last_row = [lb for lb in ordered if abs(lb.mid - ordered[-1].mid) <= 0.5 * size] if ordered else []
+    open_labels = []
+    if open_end and len(last_row) >= 2 and not any(values[id(lb)] for lb in last_row):
+        open_labels = sorted(last_row, key=lambda lb: lb.x0)
+    for lb in ordered:
+        if not any(lb is o for o in open_labels):
+            parts = sorted(values[id(lb)], key=lambda t: (t.top, t.x0))
+            rows.append([lb.text, "\n".join(p.text for p in parts)])
+    if open_labels:
+        rows.append([lb.text for lb in open_labels])
+    left = min((lb.x0 for lb in labels), default=None)
+    if left is None:
+        return rows, HeaderCut(before.label_column, open_labels)
+    first_column = [lb for lb in labels if lb.x0 <= left + size]
+    return rows, HeaderCut((left, max(lb.x1 for lb in first_column)), open_labels)
+
+
+def _begins_label(text: str) -> bool:
+    """The first part (three characters or more) of a label that carries a value, not a label itself."""
+    key = layout.label_key(text)
+    return (
+        len(key) >= 3
+        and layout.header_field(text) is None
+        and any(k.startswith(key) and f != "_group" for k, f in layout.HEADER_LABELS.items())
+    )
 
 
 def _reading_order(labels: list[Token], size: float) -> list[Token]:
@@ -564,6 +621,7 @@ class PageWalker:
         self.grid: Grid | None = None
         self.mode: str | None = None  # "header" or "grid" while a project's table runs on to the next page
         self.level_reading: dict[str, str] = {}  # see Grid.level_reading
+        self.header_cut = HeaderCut()  # what the header block cut by the page break leaves to the next page
 
     def reset(self) -> None:
         """A page with ruled tables came between: nothing continues from before it."""
@@ -577,12 +635,15 @@ class PageWalker:
             self.grid.continued = True
         region: list[dict] = []
         skip: set[int] = set()
+        carried = self.header_cut if mode == "header" else None  # a header block goes on at the top
+        self.header_cut = HeaderCut()
 
         def flush(open_end: bool = False) -> None:
-            nonlocal region
+            nonlocal region, carried
             if region:
                 if mode == "header":
-                    rows = header_rows(region, size)
+                    rows, found = header_rows(region, size, open_end, carried)
+                    carried, self.header_cut = None, found
                 else:
                     rows = grid_rows(self.grid, region, size, open_end)
                 if rows:

@@ -190,6 +190,37 @@ LAYOUT_FIXTURES = Path(__file__).parent / "fixtures" / "layouts"
         # 三级指标 touch: the left edge found on the pages before cuts them apart (`… --n 30 --seed 131
         # --set ruling=none`, notice 20)
         "unruled_last_page_rows_and_a_lone_row",
+        # LibreOffice, no ruling, money as columns: the page ends under the money values with 年度绩效目 (its 标
+        # on the next page) beside the goal's first line. The cut label is a label, not text under 项目期,
+        # and the goal's line is its value, not 项目总金额's (it was read as money: '1989' + the goal). On the
+        # next page 标 ends the label and the line beside it the goal (`… --n 30 --seed 1502 --set
+        # ruling=none --set renderer=lo`, notice 23)
+        "unruled_goal_label_cut_at_page_foot",
+        # the same cut with the label whole on the first page's last line but for 标: on the next page 标 and
+        # the goal's last line are two cells (they were read as one, and taken for money) (seed 1511, notice 3)
+        "unruled_goal_label_tail_on_next_page",
+        # money labels over columns (项目总金额 | 其中：财政拨款 | 其他资金) at the page's foot, their values at
+        # the top of the next: a row of values under the labels, by their columns (seed 1503, notice 11)
+        "unruled_money_values_under_labels_on_next_page",
+        # 项目总金额 ⏎ （万元） cut after its first line: the value beside it is the money, （万元） on the next
+        # page ends the label (seed 1503, notice 26)
+        "unruled_money_unit_label_cut_at_page_foot",
+        # LibreOffice, ruled: 附件 2 printed right under the table's last row, its 12-point box reaching 0.4 pt
+        # above the bottom line, is not part of the last row's 一级指标 (`… --n 3 --seed 3 --set
+        # force_break=true --set repeat_header=true`, notice 3, with LibreOffice installed)
+        "ruled_annex_label_just_under_the_table",
+        # the same under a merged 一级指标 cell that pdfplumber finds no cell for (read as an open cell down
+        # to the table's foot): 附加 3 is not the level of its last rows (`python -m tests.fixturegen OUT --n
+        # 60 --seed 1613`, notice 6)
+        "ruled_annex_label_under_a_merged_level_cell",
+        # a row split by a page break under a merged 一级指标 that goes on blank down the next page's part of
+        # the table: the blank merged cell does not make the remainder (三级指标 text only) a row of its own
+        # (same corpus, notice 13)
+        "ruled_split_row_under_a_merged_level_cell",
+        # a row split by a page break whose 三级指标 and 指标值 both go on (no column of tags, level cells blank
+        # or merged): the row above stops at 、 and mid-word, so this one finishes it (`… --n 60 --seed
+        # 1627`, notice 30)
+        "ruled_split_row_cut_after_a_comma",
     ],
 )
 def test_notices_that_once_were_misread(name):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import http.server
+import os
 import threading
 from pathlib import Path
 
@@ -15,8 +17,12 @@ from tests.conftest import NOTICES, SEED
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
+    """Serves `files`, with an ETag on PDFs (If-None-Match → 304); counts requests and body bytes."""
+
     files: dict[str, bytes] = {}
     hits: dict[str, int] = {}
+    served: dict[str, int] = {}
+    not_modified = 0
 
     def log_message(self, *args):  # keep test output clean
         pass
@@ -43,13 +49,23 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_response(404)
             self.end_headers()
             return
+        etag = f'"{hashlib.sha256(body).hexdigest()[:16]}"'
+        if path.endswith(".pdf") and self.headers.get("If-None-Match") == etag:
+            type(self).not_modified += 1
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
         self.send_response(200)
         self.send_header(
             "Content-Type", "text/html; charset=utf-8" if path.endswith(".html") else "application/pdf"
         )
+        if path.endswith(".pdf"):
+            self.send_header("ETag", etag)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+        self.served[path] = self.served.get(path, 0) + len(body)
 
 
 INDEX = """<html><body>
@@ -66,7 +82,7 @@ INDEX = """<html><body>
 
 @pytest.fixture
 def server():
-    _Handler.hits = {}
+    _Handler.hits, _Handler.served, _Handler.not_modified = {}, {}, 0
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     pdf_a, pdf_b = (NOTICES / "notice_001.pdf").read_bytes(), (NOTICES / "notice_002.pdf").read_bytes()
@@ -158,6 +174,7 @@ def test_flow_ingests_an_index_page_then_skips_it_unchanged(server, prefect_harn
     url = f"sqlite:///{tmp_path / 'w.db'}"
     try:
         first = ingest.ingest_notices(sources=[f"{server}/index.html"], warehouse=url)
+        _Handler.served = {}
         second = ingest.ingest_notices(sources=[f"{server}/index.html"], warehouse=url)
     finally:
         resources.close_resources()
@@ -166,6 +183,8 @@ def test_flow_ingests_an_index_page_then_skips_it_unchanged(server, prefect_harn
         "failed": 1,
     }  # a.pdf, b.pdf, evil.pdf (the seed), flaky.pdf; notpdf.pdf
     assert second.skipped == 4 and second.by_status == {"failed": 1}  # only the failed download is retried
+    # the second run reads the index page again and asks for each PDF, but downloads none of them again
+    assert set(_Handler.served) <= {"/index.html", "/notpdf.pdf"}
 
 
 def test_cli_precheck_leaves_http_sources_to_the_flow(server, tmp_path):
@@ -179,3 +198,103 @@ def test_cli_precheck_leaves_http_sources_to_the_flow(server, tmp_path):
     assert _unchanged_run(engine, [f"{server}/index.html"], tmp_path / "cache", False) is None
     assert _Handler.hits == {}
     engine.dispose()
+
+
+# ---------------------------------------------------------------- conditional downloads
+
+
+class _StaticFiles(http.server.SimpleHTTPRequestHandler):
+    """The standard library's file server (Last-Modified, If-Modified-Since → 304), counting body bytes."""
+
+    served: dict[str, int] = {}
+
+    def log_message(self, *args):
+        pass
+
+    def copyfile(self, source, outputfile):
+        data = source.read()
+        self.served[self.path] = self.served.get(self.path, 0) + len(data)
+        outputfile.write(data)
+
+
+@pytest.fixture
+def static_site(tmp_path):
+    root = tmp_path / "site"
+    (root / "docs").mkdir(parents=True)
+    (root / "index.html").write_text(
+        '<a href="docs/a.pdf">a</a> <a href="docs/b.pdf">b</a>', encoding="utf-8"
+    )
+    (root / "docs" / "a.pdf").write_bytes((NOTICES / "notice_001.pdf").read_bytes())
+    (root / "docs" / "b.pdf").write_bytes((NOTICES / "notice_002.pdf").read_bytes())
+    _StaticFiles.served = {}
+    handler = lambda *a, **kw: _StaticFiles(*a, directory=str(root), **kw)  # noqa: E731
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", root
+    httpd.shutdown()
+
+
+def _pdf_bytes_served() -> dict[str, int]:
+    return {p: n for p, n in _StaticFiles.served.items() if p.endswith(".pdf")}
+
+
+def test_unchanged_files_are_not_downloaded_again(static_site, tmp_path):
+    """A daily run asks for each PDF with the validators of its last download: an unchanged file costs one
+    request and no body; a file changed since is downloaded again; the index page may be read again."""
+    base, root = static_site
+    cache = tmp_path / "cache"
+    first = {i.name: i for i in iter_sources([f"{base}/index.html"], cache)}
+    assert _pdf_bytes_served() == {
+        "/docs/a.pdf": (root / "docs/a.pdf").stat().st_size,
+        "/docs/b.pdf": (root / "docs/b.pdf").stat().st_size,
+    }
+
+    _StaticFiles.served = {}
+    second = {i.name: i for i in iter_sources([f"{base}/index.html"], cache)}
+    assert _pdf_bytes_served() == {}
+    assert {n: (i.sha256, i.path, i.error) for n, i in second.items()} == {
+        n: (i.sha256, i.path, i.error) for n, i in first.items()
+    }
+    assert all(sha256_of(i.path) == i.sha256 for i in second.values())
+
+    # b.pdf is replaced by another notice (its modification time moves on)
+    changed = (NOTICES / "notice_003.pdf").read_bytes()
+    (root / "docs/b.pdf").write_bytes(changed)
+    later = (root / "docs/b.pdf").stat().st_mtime + 60
+    os.utime(root / "docs/b.pdf", (later, later))
+    _StaticFiles.served = {}
+    third = {i.name: i for i in iter_sources([f"{base}/index.html"], cache)}
+    assert _pdf_bytes_served() == {"/docs/b.pdf": len(changed)}
+    assert third["b.pdf"].sha256 == sha256_of(NOTICES / "notice_003.pdf") != first["b.pdf"].sha256
+    assert third["a.pdf"].sha256 == first["a.pdf"].sha256
+
+    # a PDF named as the source itself: unchanged, one request and no body
+    _StaticFiles.served = {}
+    (item,) = iter_sources([f"{base}/docs/a.pdf"], cache)
+    assert item.sha256 == first["a.pdf"].sha256 and not item.error
+    assert _pdf_bytes_served() == {}
+
+
+def test_a_lost_cache_file_is_downloaded_again(static_site, tmp_path):
+    """Validators are only sent for a file the cache still holds intact."""
+    base, root = static_site
+    cache = tmp_path / "cache"
+    (a,) = iter_sources([f"{base}/docs/a.pdf"], cache)
+    a.path.write_bytes(b"%PDF-1.4 damaged")
+    _StaticFiles.served = {}
+    (again,) = iter_sources([f"{base}/docs/a.pdf"], cache)
+    assert again.sha256 == a.sha256 and sha256_of(again.path) == a.sha256
+    assert _pdf_bytes_served() == {"/docs/a.pdf": (root / "docs/a.pdf").stat().st_size}
+
+
+def test_etag_validators(server, tmp_path):
+    """A server that sends an ETag is asked with If-None-Match; a new ETag means a new download."""
+    cache = tmp_path / "cache"
+    list(iter_sources([f"{server}/docs/a.pdf"], cache))
+    _Handler.hits = {}
+    (item,) = iter_sources([f"{server}/docs/a.pdf"], cache)
+    assert not item.error and _Handler.hits == {"/docs/a.pdf": 1} and _Handler.not_modified == 1
+    _Handler.files["/docs/a.pdf"] = (NOTICES / "notice_003.pdf").read_bytes()
+    (new,) = iter_sources([f"{server}/docs/a.pdf"], cache)
+    assert new.sha256 == sha256_of(NOTICES / "notice_003.pdf") != item.sha256

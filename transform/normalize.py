@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import cn2an
+
 from contracts.frames import INDICATOR_COLUMNS, PROJECT_COLUMNS, NoticeFrames, frame
 from contracts.raw import RawNotice, RawProject
 from contracts.text import clean, compact, strip_star
@@ -18,8 +20,8 @@ _PROJECT_CODE = re.compile(r"^([0-9A-Z]{8,32})\s*[-－—–_]\s*(?=\S)")
 _DIGITS = re.compile(r"\d{3,9}")
 _FORMER = re.compile(r"[（(]\s*原([^（()）]*)[）)]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_YEARS_SPAN = re.compile(r"^\s*([0-9一二三四五六七八九十]+)\s*年(?:度)?\s*$")
-_CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+# a duration: 3年, 三年, 两年, 十二年, 3个年度, 三年期, 为期三年 (a figure of one or two digits, never a year)
+_DURATION = re.compile(r"(?<![\d.])(\d{1,2}|[零〇一二两三四五六七八九十百]+)\s*个?\s*年(?:度)?(?:期)?")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _MONEY = re.compile(r"^-?\d+(?:\.\d+)?$")
 
@@ -49,19 +51,32 @@ def split_code(text: str | None) -> tuple[str | None, str, str | None]:
 
 
 def parse_period(text: str | None, budget_year: int | None) -> tuple[int | None, int | None]:
-    """项目期 → (start, end). 2019-2021, 2019年-2021年, 2019.01-2021.12, 2019年, 1年/一年, 3年."""
-    s = clean(text)
+    """项目期 → (start, end). Two years are the span (2019-2021, 2019年至2021年, 2019.01-2021.12); one year
+    alone is that year (2019年); a duration (1年/一年, 3年, 两年, 十二年) runs from the budget year, or from the
+    one year printed beside it (2019年起三年)."""
+    s = compact(text)
     years = [int(y) for y in _YEAR.findall(s)]
     if len(years) >= 2:
         return years[0], years[-1]
-    if len(years) == 1:
-        return years[0], years[0]
-    m = _YEARS_SPAN.match(s)
-    if m and budget_year is not None:
-        n = m.group(1)
-        count = int(n) if n.isdigit() else _CN_NUM.get(n, 1)
-        return budget_year, budget_year + max(count, 1) - 1
-    return None, None
+    n = _duration(_YEAR.sub(" ", s))
+    start = years[0] if years else budget_year
+    if start is None:
+        return None, None
+    if n is None:
+        return (start, start) if years else (None, None)
+    return start, start + n - 1
+
+
+def _duration(text: str) -> int | None:
+    """The number of years a period text gives as a duration (三年 → 3), None without one."""
+    m = _DURATION.search(text)
+    if not m:
+        return None
+    try:
+        n = int(cn2an.cn2an(m.group(1), "smart"))
+    except (ValueError, KeyError):  # not a numeral cn2an reads (百, 十百)
+        return None
+    return n if n >= 1 else None
 
 
 def parse_money(text: str | None, unit: str | None = None) -> float | None:

@@ -701,8 +701,11 @@ def _fmt_money(cents: int, style: int) -> str:
     return f"{x:,.2f}"
 
 
-def _period(rng: random.Random, year: int) -> tuple[int, int, str]:
+def _period(rng: random.Random, year: int, name: str) -> tuple[int, int, str]:
     form = rng.choice(("span", "span_nian", "span_month", "single_nian", "single", "one_year", "one_year"))
+    # the other printed forms (至 spans, durations in Chinese numerals) come from a stream of their own, seeded
+    # by the project's name: every other draw of a seed stays as it was before they were added
+    other = random.Random(f"period {name}")
     if form.startswith("span"):
         start = year - rng.choice((0, 0, 0, 1, 2))
         end = max(year, start + rng.choice((1, 2, 2, 4)))
@@ -712,12 +715,19 @@ def _period(rng: random.Random, year: int) -> tuple[int, int, str]:
             text = f"{start}年-{end}年"
         else:
             text = f"{start}.01-{end}.12"
+        if other.random() < 0.3:
+            text = other.choice((f"{start}年至{end}年", f"{start}—{end}年", f"{start}年～{end}年"))
         return start, end, text
     if form == "single_nian":
         return year, year, f"{year}年"
     if form == "single":
         return year, year, f"{year}"
-    return year, year, rng.choice(("1年", "1年", "一年"))
+    text = rng.choice(("1年", "1年", "一年"))
+    if other.random() < 0.4:  # a duration from the budget year on
+        years = other.choice((2, 2, 3, 3, 5, 10, 12))
+        spelled = {2: ("两年", "二年"), 3: ("三年",), 5: ("五年",), 10: ("十年",), 12: ("十二年",)}[years]
+        return year, year + years - 1, other.choice((*spelled, f"{years}年"))
+    return year, year, text
 
 
 GOALS = (
@@ -782,7 +792,7 @@ def random_notice(
         p_unit_name = unit_name
         if unit_name == dept.name and show_former:
             p_unit_name = f"{unit_name}（原{dept.former}）"
-        start, end, p_period = _period(rng, year)
+        start, end, p_period = _period(rng, year, name)
         total_c, fiscal_c = _money(rng)
         other_c = total_c - fiscal_c
         p_other = _fmt_money(other_c, money_style) if other_c else rng.choice(("", "", "", "0", "0.00"))
