@@ -236,9 +236,17 @@ def _give_back_overflow(cells: dict[tuple[int, int], tuple[tuple, list[dict]]]) 
             if abs(box_a[3] - box_b[1]) > EDGE:
                 continue
             lines_a, lines_b = _lines(chars_a), _lines(chars_b)
-            if len(lines_a) < 2 or len(lines_b) < 2:
+            if not lines_a or len(lines_b) < 2:
                 continue
-            pitch = lines_a[-1][0] - lines_a[-2][0]
+            if len(lines_a) >= 2:
+                pitch = lines_a[-1][0] - lines_a[-2][0]
+            else:  # one line above: the next line of its text would follow at 1 to 1.6 times its size
+                size = max(ch["size"] for ch in lines_a[-1][1])
+                pitch = lines_b[0][0] - lines_a[-1][0]
+                if not 1.0 * size <= pitch <= 1.6 * size or any(
+                    abs(ch["size"] - size) >= 0.5 for ch in lines_b[0][1]
+                ):
+                    continue
             if pitch <= 0:
                 continue
             run, expected = 0, lines_a[-1][0] + pitch

@@ -694,7 +694,8 @@ class _Cutter:
     def _unit_across_pages(self, first_on_page: bool) -> None:
         """A unit's cell merged over its projects down several pages prints the unit's name on one of them
         only: projects whose cell is blank at the foot of a page take the name the next page prints at its
-        top, and a blank cell at the top of a page continues the unit above it."""
+        top, and a blank cell at the top of a page continues the unit above it (unless a unit's cell began blank
+        at the foot of the page before: it goes on here, still waiting for its name)."""
         assert self.current is not None
         if "unit" not in (self.wide or {}).values():
             return
@@ -705,7 +706,7 @@ class _Cutter:
                     project.header["unit"] = header["unit"]
             self.unit_waiting = []
             self.last_unit = header["unit"]
-        elif first_on_page and self.last_unit:
+        elif first_on_page and self.last_unit and not self.unit_waiting:
             header["unit"] = self.last_unit
         elif self.current not in self.unit_waiting:
             self.unit_waiting.append(self.current)

@@ -147,6 +147,21 @@ def test_cover_title_and_date():
     assert notice_title("附件 1\n自治区本级部门 2024 年项目支出预算绩效目标表") is None
 
 
+def test_a_budget_that_opens_with_its_tables_takes_their_year():
+    opening = (
+        "2026年成都市武侯区人力资源和社会保障局收支总表\n单位：万元\n第 1 页\n2025年度项目支出绩效自评表"
+    )
+    facts = document_facts(
+        opening,
+        ["预算表3项目支出绩效目标表"],
+        ["成都市武侯区人力资源和社会保障局"],
+        [],
+        None,
+        opening_text=opening,
+    )
+    assert (facts.budget_year, facts.region) == (2026, "成都市武侯区")
+
+
 def test_a_budget_that_prints_its_year_nowhere_takes_the_year_its_targets_speak_of():
     texts = ["2025年完成抽检3000批次以上", "2025年6月底前", "较2024年提升", "2025年底前完成"]
     assert year_spoken_of(texts) == 2025

@@ -26,6 +26,7 @@ _KINDS = [
     (re.compile(r"绩效目标公开|绩效目标表"), DocumentKind.NOTICE),
 ]
 FINAL_ACCOUNTS = re.compile(r"决算")
+SELF_EVALUATION_OR_ACCOUNTS = re.compile(r"自评|决算|评价")
 _CONTENTS = re.compile(r"\.{4,}|…{2,}|^\s*第[一二三四五六七八九十]+部分|^\s*目\s*录")
 _TITLE_NOISE = re.compile(
     r"[(（]?汇总[)）]?|附件\d*[:：]?|[(（]?(?:公开|说明)[)）]?|二〇.*$|[一二三四五六七八九十〇]{4}年.*$|[(（]原[^)）]*[)）]?"
@@ -163,8 +164,19 @@ _OVERVIEW_NAME = (
 )
 
 
+# 2026年成都市武侯区人力资源和社会保障局收支总表: the year in the title of a budget's other tables
+_TABLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?[\u4e00-\u9fff（）()]{2,40}表\s*$")
+
+
 def _contents_year(text: str) -> int | None:
+    """The year a budget's contents, or else the titles of its first tables, give it."""
     years = Counter(int(m.group(1)) for m in _CONTENTS_YEAR.finditer(text))
+    if not years:
+        years = Counter(
+            int(m.group(1))
+            for line in text.splitlines()
+            if (m := _TABLE_YEAR.search(compact(line))) and not SELF_EVALUATION_OR_ACCOUNTS.search(line)
+        )
     return years.most_common(1)[0][0] if years else None
 
 
