@@ -187,7 +187,8 @@ def _lines(chars: list[dict]) -> list[tuple[float, list[dict]]]:
 def _without_overprint(chars: list[dict], drawn: dict[int, int]) -> list[dict]:
     """A cell's characters less text drawn over its own: the text of a cut cell laid out from above the cell it
     belongs to, over the cells above it (clipped in print, kept in the file), is drawn after them. Text is
-    told apart by the runs the page draws it in; a run printed over an earlier one is dropped."""
+    told apart by the runs the page draws it in; a run printed over an earlier one, or beginning before an
+    earlier one ends in reading order, is dropped."""
     if len(chars) < 2:
         return chars
     ordered = sorted(chars, key=lambda c: drawn.get(id(c), 0))
@@ -200,12 +201,23 @@ def _without_overprint(chars: list[dict], drawn: dict[int, int]) -> list[dict]:
         return chars
     kept: list[list[dict]] = []
     for run in runs:
-        if not any(_overlap(run, earlier) for earlier in kept):
+        if not any(_overlap(run, earlier) or _drawn_before(run, earlier) for earlier in kept):
             kept.append(run)
     if len(kept) == len(runs):
         return chars
     keep = {id(c) for run in kept for c in run}
     return [c for c in chars if id(c) in keep]
+
+
+def _drawn_before(later: list[dict], earlier: list[dict]) -> bool:
+    """Whether a run drawn later begins before an earlier run ends in reading order (above its last line, or on
+    that line to the left of its last glyph): a cell's own text is drawn in reading order, a run that goes
+    back is laid out from another cell (a cut cell's text centred over its whole height)."""
+    start, end = later[0], earlier[-1]
+    half = (end["bottom"] - end["top"]) / 2
+    if start["top"] < end["top"] - half:
+        return True
+    return start["top"] < end["top"] + half and start["x0"] < end["x1"] - 1.0
 
 
 def _overlap(a: list[dict], b: list[dict]) -> bool:

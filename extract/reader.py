@@ -450,7 +450,7 @@ class _Cutter:
             block.append(row)
         again, before = layout.read_header_rows(block), layout.read_header_rows(self.header_rows)
         keys = ("name", "unit", "department", "total", "fiscal")
-        if not all(compact(again.get(k)) == compact(before.get(k)) for k in keys):
+        if not all(_same_or_overdrawn(again.get(k), before.get(k)) for k in keys):
             return False
         if compact(again.get("name")):
             return True
@@ -935,6 +935,17 @@ _YEAR_LINE = re.compile(r"^[(（]?\d{4}年度?[)）]?$")
 
 
 # A new project in a wide table prints at least one of these; a goal alone may be the rest of one cut above.
+def _same_or_overdrawn(again: str | None, before: str | None) -> bool:
+    """A header cell printed again says what it said before, or that with text drawn after it that is no part of
+    a figure: a cut cell's text laid out over it (1169.93万元 | 1169.93万元绩效指, the 绩效指标 cell of the grid
+    continued from the page before, clipped in print)."""
+    again, before = compact(again), compact(before)
+    if again == before:
+        return True
+    rest = again[len(before) :]
+    return bool(before) and again.startswith(before) and not re.match(r"[\d.,%％]", rest)
+
+
 def _holds_text(cells: dict[str, str]) -> bool:
     """Whether a row prints anything: level cells marked to take their level from below print nothing."""
     return any(text and text != layout.LEVEL_BELOW for text in cells.values())
