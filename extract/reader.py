@@ -448,6 +448,8 @@ class _Cutter:
             if layout.is_grid_header(row):
                 break
             block.append(row)
+        if _printed_again(block, self.header_rows):
+            return True
         again, before = layout.read_header_rows(block), layout.read_header_rows(self.header_rows)
         keys = ("name", "unit", "department", "total", "fiscal")
         if not all(_same_or_overdrawn(again.get(k), before.get(k)) for k in keys):
@@ -716,6 +718,8 @@ class _Cutter:
         assert self.current is not None
         header = self.current.header
         for key, text in fields.items():
+            if key == "unit_or_name" and "name" in header:
+                key = "name"  # the project's name, begun blank at the foot of the page before
             new, old = compact(text), compact(header.get(key))
             if not new or new in old:
                 continue
@@ -784,11 +788,9 @@ class _Cutter:
             # the table's last row, in a column whose levels are merged cells: a blank cell there is a merged
             # cell the page break cut, unless the row's 二级指标 goes on from the row above (then so does its
             # 一级指标)
-            level2_goes_on = role == "level1" and any(
-                rows[r][k] is None
-                for k, other in enumerate(self.roles)
-                if other == "level2" and k < len(rows[r])
-            )
+            # (the 二级指标's first column: a cell merged across its columns leaves the others None)
+            level2_at = self.roles.index("level2") if "level2" in self.roles else len(rows[r])
+            level2_goes_on = role == "level1" and level2_at < len(rows[r]) and rows[r][level2_at] is None
             last_cut = not below and self._merged_levels_above(rows, r, c) and not level2_goes_on
             if rows[r][c] == "" and (
                 (r, c) in block.open or (below and all(x is None for x in below)) or last_cut
@@ -934,16 +936,25 @@ class _Cutter:
 _YEAR_LINE = re.compile(r"^[(（]?\d{4}年度?[)）]?$")
 
 
-# A new project in a wide table prints at least one of these; a goal alone may be the rest of one cut above.
 def _same_or_overdrawn(again: str | None, before: str | None) -> bool:
-    """A header cell printed again says what it said before, or that with text drawn after it that is no part of
-    a figure: a cut cell's text laid out over it (1169.93万元 | 1169.93万元绩效指, the 绩效指标 cell of the grid
-    continued from the page before, clipped in print)."""
+    """A header cell printed again says what it said before, or that with text drawn into it that is no part of
+    a figure: a cut cell's text laid out over it (1169.93万元 | 1169.93万元绩效指, 主管部门 | 绩效指主管部门标:
+    the 绩效指标 cell of the grid continued from the page before, clipped in print)."""
     again, before = compact(again), compact(before)
     if again == before:
         return True
-    rest = again[len(before) :]
-    return bool(before) and again.startswith(before) and not re.match(r"[\d.,%％]", rest)
+    at = again.find(before) if before else -1
+    rest = again[:at] + again[at + len(before) :]
+    return at >= 0 and not re.search(r"[\d.,%％]", rest)
+
+
+def _printed_again(block: list[list[str | None]], header: list[list[str | None]]) -> bool:
+    """Whether a header block is the one read before, cell by cell (labels garbled by text drawn over them
+    included, see `_same_or_overdrawn`)."""
+    if not len(block) == len(header) > 0 or any(len(a) != len(b) for a, b in zip(block, header, strict=True)):
+        return False
+    pairs = [(x, y) for a, b in zip(block, header, strict=True) for x, y in zip(a, b, strict=True)]
+    return all((x is None) == (y is None) and (x is None or _same_or_overdrawn(x, y)) for x, y in pairs)
 
 
 def _holds_text(cells: dict[str, str]) -> bool:
@@ -960,6 +971,7 @@ def _role_runs(roles: list[str | None]) -> list[str]:
 
 
 _UNIT_KEYS = ("unit", "unit_code", "department_name", "department_code")
+# A new project in a wide table prints at least one of these; a goal alone may be the rest of one cut above.
 _IDENTIFYING = ("name", "unit_or_name", "code", "total", "total_period", "fiscal", "other", "carryover")
 
 

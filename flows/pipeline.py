@@ -180,7 +180,7 @@ def _normalize_and_check(
     prep = Prepared(pages=raw.pages, producer=raw.producer, stages=clock.stages)
     try:
         with clock.stage("transform"):
-            prep.frames = normalize(raw, default_region=region)
+            prep.frames = normalize(raw, default_region=region, file_name=label or Path(path).name)
     except MoneyError as exc:
         prep.status, prep.reason = FileStatus.REJECTED, f"unreadable money value: {exc}"
         return prep

@@ -47,7 +47,7 @@ def _load(pdfs: list[Path], url: str) -> list[str]:
     ensure_schema(engine)
     errors = []
     for i, pdf in enumerate(pdfs):
-        frames = normalize(read_notice(pdf))
+        frames = normalize(read_notice(pdf), file_name=pdf.name)
         if frames.projects.empty:
             continue  # no_targets
         failed = [f"{pdf.name}: {r.expectation}: {r.observed}" for r in failed_errors(_GATE.run(frames))]
@@ -81,11 +81,9 @@ _VALUE_FAIL = re.compile(
 def _postfix_read_right(fail: str) -> bool:
     """A value the scorer's grammar cannot take (400条以上: it keeps 条以上 as the unit) read as the warehouse
     contract says: comparator >=, figure 400, unit 条 (full-width units in their ASCII form)."""
-    m = _VALUE_FAIL.match(fail)
+    m = _VALUE_FAIL.match(unicodedata.normalize("NFKC", fail))  # ９１．５%以上: the warehouse keeps 91.5
     return bool(m) and (
-        m["cmp"] == _POSTFIX[m["post"]]
-        and float(m["v"]) == float(m["num"])
-        and m["u"] == unicodedata.normalize("NFKC", m["unit"]).strip()  # 89％以上: the warehouse keeps %
+        m["cmp"] == _POSTFIX[m["post"]] and float(m["v"]) == float(m["num"]) and m["u"] == m["unit"].strip()
     )
 
 

@@ -6,8 +6,16 @@ import pytest
 
 from contracts.text import clean
 from contracts.vocabulary import canonical_level, fits_under
-from transform.document import document_facts, year_spoken_of
-from transform.normalize import MoneyError, notice_title, parse_money, parse_period, publish_date, split_code
+from transform.document import budget_title, document_facts, named_by_file, year_spoken_of
+from transform.normalize import (
+    MoneyError,
+    _missed_code,
+    notice_title,
+    parse_money,
+    parse_period,
+    publish_date,
+    split_code,
+)
 
 
 @pytest.mark.parametrize(
@@ -229,3 +237,58 @@ def test_document_facts_from_the_documents_own_words(
     kind = facts.kind.value if facts.kind else None
     got = (facts.title, facts.budget_year, facts.publisher, facts.region, kind, facts.final_accounts)
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("printed", "missed"),
+    [
+        ("625003x单位", True),  # a code the reader could not split off
+        ("鞍山市信访局 211003", True),
+        ("（211003）鞍山市信访局", True),
+        ("鞍山市12315投诉举报中心", False),  # digits of the name itself
+        ("鞍山市信访局", False),
+    ],
+)
+def test_a_code_is_missed_only_where_codes_are_printed(printed, missed):
+    assert (_missed_code(printed, None) is not None) == missed
+
+
+def test_a_section_heading_is_no_document_title():
+    assert budget_title("（二）绩效目标表及说明\n金额单位：万元\n单位编码 单位（项目）名称 资金总额") is None
+
+
+@pytest.mark.parametrize(
+    ("file_name", "publisher"),
+    [
+        ("008_甘肃省生态环境厅_2025部门预算.pdf", "甘肃省生态环境厅"),
+        ("烟台_2026年烟台市信访局部门预算.pdf", "烟台市信访局"),
+        ("北京_审计局_附件2：北京市审计局2026年度部门预算报表.pdf", "北京市审计局"),
+        ("2026年部门预算.pdf", None),
+        ("budget_0001.pdf", None),
+    ],
+)
+def test_a_file_name_may_name_the_publisher(file_name, publisher):
+    assert named_by_file(file_name) == publisher
+
+
+def test_a_budget_that_names_itself_nowhere_takes_its_publisher_from_its_file_name():
+    def facts(file_name):
+        return document_facts(
+            "2025年部门项目支出绩效目标表",
+            ["2025年部门项目支出绩效目标表"],
+            [],
+            [],
+            None,
+            None,
+            "",
+            file_name,
+        )
+
+    assert (
+        facts("008_甘肃省生态环境厅_2025部门预算.pdf").publisher,
+        facts("008_甘肃省生态环境厅_2025部门预算.pdf").region,
+    ) == (
+        "甘肃省生态环境厅",
+        "甘肃省",
+    )
+    assert facts("budget_0001.pdf").publisher is None

@@ -28,6 +28,8 @@ _KINDS = [
 FINAL_ACCOUNTS = re.compile(r"决算")
 SELF_EVALUATION_OR_ACCOUNTS = re.compile(r"自评|决算|评价")
 _CONTENTS = re.compile(r"\.{4,}|…{2,}|^\s*第[一二三四五六七八九十]+部分|^\s*目\s*录")
+# a section's heading inside a document (（二）绩效目标表及说明, 三、项目支出绩效目标表): not the document's title
+_SECTION = re.compile(r"^\s*(?:[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、．])")
 _TITLE_NOISE = re.compile(
     r"[(（]?汇总[)）]?|附件\d*[:：]?|[(（]?(?:公开|说明)[)）]?|二〇.*$|[一二三四五六七八九十〇]{4}年.*$|[(（]原[^)）]*[)）]?"
 )
@@ -61,7 +63,11 @@ def budget_title(cover_text: str) -> str | None:
     """The budget document's title from the first lines of page 1, wrapped lines joined: the lines up to
     the one that says what the document is (部门预算, 单位预算, …申报表)."""
     # a table of contents (第一部分 部门概况 ......2) names no document
-    lines = [compact(ln) for ln in cover_text.splitlines() if compact(ln) and not _CONTENTS.search(ln)][:8]
+    lines = [
+        compact(ln)
+        for ln in cover_text.splitlines()
+        if compact(ln) and not _CONTENTS.search(ln) and not _SECTION.match(ln)
+    ][:8]
     for i, line in enumerate(lines):
         following = lines[i + 1] if i + 1 < len(lines) else ""
         if not _says_what(line) and _says_what(line + following[:4]):
@@ -88,6 +94,19 @@ def publisher_of(title: str | None) -> str | None:
     text = _KIND_TAIL.sub("", text)
     text = re.sub(r"^[\d\W_]+|(?:年度|年)?[\W_]*$", "", text)
     return text if len(text) >= 3 else None
+
+
+_NAME = re.compile(r"[\u4e00-\u9fff（）()]{3,40}")
+
+
+def named_by_file(file_name: str | None) -> str | None:
+    """The publisher a file's name gives (008_甘肃省生态环境厅_2025部门预算.pdf → 甘肃省生态环境厅), for a document
+    that names its publisher nowhere in its pages; None for a name that is no department's (budget_0001.pdf)."""
+    stem = re.sub(r"\.pdf$", "", file_name or "", flags=re.IGNORECASE)
+    parts = [part for part in re.split(r"[_\s]+", stem) if part]
+    names = [(_says_what(part), len(name), name) for part in parts if (name := publisher_of(part))]
+    names = [n for n in names if _NAME.fullmatch(n[2])]
+    return max(names)[2] if names else None  # the part that says what the document is, else the longest
 
 
 def region_of(*names: str | None) -> str | None:
@@ -124,11 +143,12 @@ def document_facts(
     notice_title: str | None,
     default_region: str | None = None,
     opening_text: str = "",
+    file_name: str | None = None,
 ) -> DocumentFacts:
     """`department_names`: the 主管部门 the target tables print; `overall_names`: the departments their
     department-wide tables name (部门名称); `notice_title`: a notice's title (…公开) when it has one;
     `opening_text`: the first pages' text, for a budget with no cover title (its contents name the year, its
-    部门概况 the department)."""
+    部门概况 the department); `file_name`: the file's name, the last word on a publisher its pages name nowhere."""
     title = notice_title or budget_title(cover_text)
     year = _year(title) or _contents_year(opening_text) or _common_year(titles)
     kind = _kind(title, titles)
@@ -139,6 +159,8 @@ def document_facts(
         publisher = Counter(overall_names).most_common(1)[0][0]
     if publisher is None and department_names:
         publisher = Counter(department_names).most_common(1)[0][0]
+    if publisher is None and titles:
+        publisher = named_by_file(file_name)
     region = region_of(publisher, *Counter(department_names).keys(), *overall_names) or default_region
     return DocumentFacts(
         title=clean(title) or None,

@@ -17,7 +17,8 @@ from transform.values import join_split_columns, parse_target
 _CODE = re.compile(r"[\[【(（〔]\s*(\d{3,9})\s*[\]】)）〕]")
 _BARE_CODE = re.compile(r"^(\d{3,9})(?=\D)")
 _PROJECT_CODE = re.compile(r"^([0-9A-Z]{8,32})\s*[-－—–_]\s*(?=\S)")
-_DIGITS = re.compile(r"\d{3,9}")
+# digits where a code is printed (leading, trailing, bracketed); not those inside a name (鞍山市12315投诉举报中心)
+_CODE_DIGITS = re.compile(r"^\d{3,9}|\d{3,9}$|[\[【(（〔]\s*\d{3,9}")
 _FORMER = re.compile(r"[（(]\s*原([^（()）]*)[）)]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 # a duration: 3年, 三年, 两年, 十二年, 3个年度, 三年期, 为期三年 (a figure of one or two digits, never a year)
@@ -134,9 +135,12 @@ def _year_of(text: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def normalize(raw: RawNotice, default_region: str | None = None) -> NoticeFrames:
+def normalize(
+    raw: RawNotice, default_region: str | None = None, file_name: str | None = None
+) -> NoticeFrames:
     """The document's facts, and its projects and indicators as frames. `default_region`: the region of a
-    source whose documents do not name theirs."""
+    source whose documents do not name theirs; `file_name`: the file's name, for a publisher its pages do not
+    name."""
     title = notice_title(raw.cover_text)
     heads = [_header_parts(rp) for rp in raw.projects]
     facts = document_facts(
@@ -147,6 +151,7 @@ def normalize(raw: RawNotice, default_region: str | None = None) -> NoticeFrames
         notice_title=title,
         default_region=default_region,
         opening_text=raw.opening_text,
+        file_name=file_name,
     )
     year = facts.budget_year or _year_of(title) or year_spoken_of(_target_texts(raw))
     projects, indicators = [], []
@@ -238,11 +243,11 @@ def _project_row(seq: int, rp: RawProject, head: dict, doc_year: int | None, pub
 
 
 def _missed_code(printed: str | None, code: str | None) -> str | None:
-    """A run of digits printed in a unit or department cell that no code was read from: the printed text
-    (the gate fails on it), else None."""
+    """A run of digits printed where a code goes in a unit or department cell that no code was read from: the
+    printed text (the gate fails on it), else None."""
     if code is not None or not printed:
         return None
-    return clean(printed) if _DIGITS.search(compact(printed)) else None
+    return clean(printed) if _CODE_DIGITS.search(compact(printed)) else None
 
 
 def _join_broken_level_names(cells: list[dict[str, str]]) -> list[dict[str, str]]:
