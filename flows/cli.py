@@ -170,7 +170,7 @@ def _unchanged_run(engine, sources: list[str], cache_dir, retry_rejected: bool):
     flow would then do again."""
     from urllib.parse import urlparse
 
-    from flows.pipeline import record_unchanged_run, split_known
+    from flows.runs import record_unchanged_run, split_known
     from flows.sources import SourceError, iter_sources
 
     if any(urlparse(s).scheme.lower() in ("http", "https") for s in sources):
@@ -195,7 +195,7 @@ def _print_summary(summary, url: str) -> None:
     """What the run did, for an analyst: files by status, what loaded by kind and region, projects and
     indicators, and the files that need attention."""
     from load.db import make_engine, masked
-    from load.facts import count_rows
+    from load.ops import count_rows
 
     by = summary.by_status
     typer.echo(

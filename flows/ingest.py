@@ -25,9 +25,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from contracts.records import NoticeMeta
 from contracts.statuses import ATTENTION_STATUSES, FileStatus, RunStatus
 from extract import PARSER_VERSION
-from flows.pipeline import FileResult, Prepared, RunSummary, load_file, log_skipped, read_file, split_known
+from flows.pipeline import FileResult, Prepared, load_file, read_file
 from flows.resources import engine_for as _engine
 from flows.resources import extractor_for
+from flows.runs import RunSummary, log_skipped, split_known
 from flows.settings import settings
 from flows.sources import SourceFile, iter_sources
 from load import ops
