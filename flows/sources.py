@@ -27,6 +27,8 @@ from contracts.records import FileMeta
 MAX_DOWNLOAD_BYTES = 200 * 1024 * 1024
 MAX_REDIRECTS = 5
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+# the one request that tells, before a run starts, whether an http source answers at all
+PROBE_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 
 
 class SourceError(Exception):
@@ -69,6 +71,48 @@ def iter_sources(sources: list[str], cache_dir: str | Path) -> Iterator[SourceFi
                 continue
             seen.add(key)
             yield item
+
+
+def check_source(source: str) -> None:
+    """Raise a `SourceError` whose text says what is wrong when `source` cannot be a source at all: a path
+    that does not exist or cannot be read, a scheme other than http(s), an http(s) URL whose server does not
+    answer one quick request (or answers that the URL is not there). Nothing is downloaded: a HEAD request,
+    and a GET whose body is not read where HEAD is refused. A server error (5xx) passes: the run retries
+    those."""
+    scheme = urlparse(source).scheme.lower()
+    if scheme in ("http", "https"):
+        _probe(source)
+        return
+    if scheme and len(scheme) > 1:
+        raise SourceError(f"unsupported source {source} (use a path, or an http or https URL)")
+    path = Path(source)
+    if not path.exists():
+        raise SourceError(f"no such file or folder: {source}")
+    if not os.access(path, os.R_OK | (os.X_OK if path.is_dir() else 0)):
+        raise SourceError(f"cannot read {source}: permission denied")
+
+
+def _probe(url: str) -> None:
+    try:
+        with _client(PROBE_TIMEOUT) as client:
+            status = client.head(url).status_code
+            if status >= 400:  # some servers refuse HEAD alone: ask as the run would
+                with client.stream("GET", url) as resp:
+                    status = resp.status_code
+    except httpx.TimeoutException:
+        raise SourceError(f"cannot reach {url}: no answer within {PROBE_TIMEOUT.connect:g} s") from None
+    except httpx.HTTPError as exc:
+        raise SourceError(f"cannot reach {url}: {_why(exc)}") from None
+    if 400 <= status < 500 and status not in (408, 425, 429):
+        phrase = httpx.codes.get_reason_phrase(status)
+        raise SourceError(f"{url} answered {status} {phrase}".rstrip())
+
+
+def _why(exc: BaseException) -> str:
+    """The innermost reason of a connection failure, in one line ("[Errno 111] Connection refused")."""
+    while exc.__cause__ is not None and not str(exc):
+        exc = exc.__cause__
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
 
 
 def _expand(source: str, cache_dir: Path) -> Iterator[SourceFile]:
@@ -126,9 +170,9 @@ _retrying = retry(
 )
 
 
-def _client() -> httpx.Client:
+def _client(timeout: httpx.Timeout = TIMEOUT) -> httpx.Client:
     return httpx.Client(
-        timeout=TIMEOUT,
+        timeout=timeout,
         follow_redirects=True,
         max_redirects=MAX_REDIRECTS,
         headers={"User-Agent": "budget-notices/1"},

@@ -298,3 +298,20 @@ def test_etag_validators(server, tmp_path):
     _Handler.files["/docs/a.pdf"] = (NOTICES / "notice_003.pdf").read_bytes()
     (new,) = iter_sources([f"{server}/docs/a.pdf"], cache)
     assert new.sha256 == sha256_of(NOTICES / "notice_003.pdf") != item.sha256
+
+
+def test_sources_are_checked_before_a_run(server, tmp_path):
+    """Before a run starts: a server that answers passes (this one refuses HEAD, so it is asked with a GET
+    whose body is not read), a URL the server does not have, a missing path and an unsupported scheme do
+    not."""
+    from flows.sources import check_source
+
+    check_source(f"{server}/index.html")
+    check_source(str(NOTICES))
+    for source, words in [
+        (f"{server}/missing.pdf", "answered 404 Not Found"),
+        (str(tmp_path / "nothing-here"), "no such file or folder"),
+        ("ftp://example.org/a.pdf", "unsupported source"),
+    ]:
+        with pytest.raises(SourceError, match=words):
+            check_source(source)
