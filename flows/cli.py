@@ -184,7 +184,19 @@ def _ingest(
     finally:
         progress.close()
         resources.close_resources()
+        if server is not None:
+            _drain_to_server()
     _finish(summary, url, summary_json)
+
+
+def _drain_to_server() -> None:
+    """Send the log lines and events Prefect still holds to the local server before it stops: Prefect
+    sends them in batches, and otherwise tries at exit, when the server is gone ('Error logging to API')."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        worker.drain_all(timeout=5, at_exit=False)
 
 
 def _run_settings(local_server: bool):
@@ -296,11 +308,24 @@ class _Progress:
             self.bar.stop()
 
 
+# Prefect's logging configuration, by environment: its own loggers at WARNING, and the console too (the
+# command prints its own progress and summary), but the flow run's and its tasks' loggers at INFO, so that
+# each file's outcome reaches the API and the run's log in the UI.
+QUIET_PREFECT = {
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_LOGGING_SERVER_LEVEL": "WARNING",
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
+    "PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL": "INFO",
+    "PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL": "INFO",
+}
+
+
 def _quiet_logs(verbose: bool) -> None:
-    """Prefect's local server logs at INFO and its event flushing can log shutdown noise; keep warnings."""
+    """Prefect's local server logs at INFO and its event flushing can log shutdown noise; keep warnings on
+    the terminal, and the run's own lines for the API (`QUIET_PREFECT`). Explicit environment wins."""
     if not verbose:
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-        os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "WARNING")
+        for key, value in QUIET_PREFECT.items():
+            os.environ.setdefault(key, value)
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 

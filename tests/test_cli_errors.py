@@ -175,3 +175,26 @@ def test_nothing_new_starts_no_server_and_imports_nothing_heavy(tmp_path):
         ).all()
     engine.dispose()
     assert [tuple(r) for r in runs] == [(None, "completed", 2, 2)]
+
+
+def test_the_run_logs_reach_the_api_and_not_the_terminal():
+    """The CLI keeps Prefect's own lines and the console at WARNING, but the flow run's and its tasks'
+    loggers at INFO: each file's outcome is sent to the API (the run's log in the UI)."""
+    code = """
+import logging, os
+from flows.cli import QUIET_PREFECT, _quiet_logs
+for key in QUIET_PREFECT:
+    os.environ.pop(key, None)
+_quiet_logs(verbose=False)
+from prefect.logging.configuration import setup_logging
+from prefect.logging.handlers import APILogHandler
+setup_logging()
+flow_runs, task_runs = logging.getLogger("prefect.flow_runs"), logging.getLogger("prefect.task_runs")
+console = [h for h in logging.getLogger().handlers if type(h).__name__ == "PrefectConsoleHandler"]
+assert flow_runs.getEffectiveLevel() == task_runs.getEffectiveLevel() == logging.INFO
+assert any(isinstance(h, APILogHandler) for h in flow_runs.handlers + task_runs.handlers)
+assert console and all(h.level == logging.WARNING for h in console)
+assert logging.getLogger("prefect").level == logging.WARNING
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr
