@@ -209,6 +209,7 @@ class QualityGate:
 
         # this module pins its own logger at INFO and announces a temporary docs folder on every context
         logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
+        _thread_lock_for_progress_bars()
 
         context = gx.get_context(mode="ephemeral")
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -320,6 +321,19 @@ class QualityGate:
 
 
 DOCS_SITE = "notices"
+
+
+def _thread_lock_for_progress_bars() -> None:
+    """GX opens a tqdm progress bar on every validation, shown or not, and tqdm's first bar creates a lock
+    shared between processes: a named POSIX semaphore, registered with multiprocessing's resource tracker
+    when the process was started by spawn (the reader processes, Dask's workers). A process that ends
+    without running its exit handlers (killed at a pool's or a cluster's stop, or by its memory cap) leaves
+    it registered, and the tracker warns `There appear to be 1 leaked semaphore objects` when the run ends.
+    Bars are never shared between processes here (they are off): a thread lock is all they need."""
+    from tqdm import tqdm
+
+    tqdm.set_lock(threading.RLock())
+
 
 # Importing GX imports every expectation class it ships, and one of them (the KL-divergence expectation)
 # imports scipy.stats and altair at module level: ~40 % of the GX import, ~1 s of CPU and ~75 MB of memory

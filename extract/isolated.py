@@ -6,7 +6,6 @@ limit (and an address-space cap) stops that. Workers are reused between files.
 
 from __future__ import annotations
 
-import contextlib
 import faulthandler
 import logging
 import multiprocessing
@@ -36,12 +35,6 @@ def _init_worker(megabytes: int, warm: Callable[[], None] | None) -> None:
     faulthandler.disable()
     # pdfminer logs every oddity of a damaged file at WARNING; the file's fate is reported as its reason
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    # tqdm (the quality gate's progress bars) takes a process-shared lock: a named semaphore that a worker
-    # stopped at the end of a run leaves registered, and Python warns of it at exit. A thread lock will do.
-    with contextlib.suppress(ImportError):  # installed with the gate (Great Expectations)
-        from tqdm import tqdm
-
-        tqdm.set_lock(threading.RLock())
     if megabytes > 0:
         limit = megabytes * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

@@ -10,7 +10,7 @@ import sys
 from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -75,32 +75,71 @@ def ingest(
             warehouse_url=warehouse, workers=workers, file_timeout=timeout, max_pages=max_pages, region=region
         )
     except ValueError as exc:  # a NOTICES_* variable that does not parse
-        typer.echo(f"error: invalid setting: {exc}", err=True)
-        raise typer.Exit(2) from None
-    # first, so that the Prefect server boots on another core while this process gets ready
+        _fail(f"invalid setting: {exc}", 2)
+    # Everything that can be told before orchestration starts is told here, in one line, before Prefect
+    # or its server: bad sources, an unreachable scheduler or warehouse, and a run with nothing new to do.
+    schema_current, unchanged = _before_start(sources, cfg, upgrade, retry_rejected, dask_address)
+    if unchanged is not None:  # nothing new: recorded in the warehouse, no orchestration needed
+        _finish(unchanged, cfg.warehouse_url, summary_json)
+        return
+    # now, so that the Prefect server boots on another core while this process gets ready
     server = None if dask_address else LocalServer.start_if_needed()
     try:
-        _ingest(sources, cfg, upgrade, retry_rejected, output, summary_json, dask_address, server)
+        _ingest(
+            sources, cfg, upgrade, retry_rejected, output, summary_json, dask_address, server, schema_current
+        )
     finally:
         if server is not None:
             server.stop()
 
 
-def _ingest(sources, cfg, upgrade, retry_rejected, output, summary_json, dask_address, server):
+def _fail(message: str, code: int) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _before_start(sources, cfg, upgrade: bool, retry_rejected: bool, dask_address: str | None):
+    """Check what the run needs (exit 2 with one line on stderr when something is wrong) and, when the
+    warehouse's schema is current, whether there is anything new. Returns whether the schema is current and
+    the summary of a run that found nothing new (None when there is work to do)."""
+    from flows.preflight import UsageError, check_scheduler, check_sources
+    from load.db import WarehouseError, check_openable, ensure_schema, make_engine, schema_is_current
+
+    try:
+        check_sources(sources)
+        if dask_address:
+            check_scheduler(dask_address)
+        check_openable(cfg.warehouse_url)
+        engine = make_engine(cfg.warehouse_url)
+        try:
+            if not schema_is_current(engine):
+                if not upgrade:
+                    ensure_schema(engine, upgrade=False)  # says how far behind it is
+                return False, None
+            return True, _unchanged_run(engine, sources, cfg.cache_dir, retry_rejected)
+        finally:
+            engine.dispose()
+    except (UsageError, WarehouseError) as exc:
+        _fail(str(exc), 2)
+
+
+def _ingest(
+    sources, cfg, upgrade, retry_rejected, output, summary_json, dask_address, server, schema_current
+):
     from load.db import WarehouseError, ensure_schema, make_engine
 
     url = cfg.warehouse_url
-    try:  # fail fast, before any orchestration starts, when the warehouse cannot be used
-        engine = make_engine(url)
-        ensure_schema(engine, upgrade=upgrade)
-        unchanged = _unchanged_run(engine, sources, cfg.cache_dir, retry_rejected)
-        engine.dispose()
-    except WarehouseError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
-    if unchanged is not None:  # nothing new: recorded in the warehouse, no orchestration needed
-        _finish(unchanged, url, summary_json)
-        return
+    if not schema_current:  # migrated while the server boots; then there may be nothing new after all
+        try:
+            engine = make_engine(url)
+            ensure_schema(engine, upgrade=upgrade)
+            unchanged = _unchanged_run(engine, sources, cfg.cache_dir, retry_rejected)
+            engine.dispose()
+        except WarehouseError as exc:
+            _fail(str(exc), 2)
+        if unchanged is not None:
+            _finish(unchanged, url, summary_json)
+            return
     from flows import resources
 
     if not dask_address:
@@ -115,8 +154,7 @@ def _ingest(sources, cfg, upgrade, retry_rejected, output, summary_json, dask_ad
         try:
             server.wait_ready()
         except ServerError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1) from None
+            _fail(str(exc), 1)
     progress = _Progress()
     ingest_module.on_file_done = progress.update
     try:
@@ -140,15 +178,25 @@ def _ingest(sources, cfg, upgrade, retry_rejected, output, summary_json, dask_ad
                 region=cfg.region,
             )
     except WarehouseError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        _fail(str(exc), 2)
     except Exception as exc:  # the run itself failed (not one file): say what, exit non-zero
-        typer.echo(f"error: run failed: {type(exc).__name__}: {exc}", err=True)
-        raise typer.Exit(1) from None
+        _fail(f"run failed: {type(exc).__name__}: {exc}", 1)
     finally:
         progress.close()
         resources.close_resources()
+        if server is not None:
+            _drain_to_server()
     _finish(summary, url, summary_json)
+
+
+def _drain_to_server() -> None:
+    """Send the log lines and events Prefect still holds to the local server before it stops: Prefect
+    sends them in batches, and otherwise tries at exit, when the server is gone ('Error logging to API')."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        worker.drain_all(timeout=5, at_exit=False)
 
 
 def _run_settings(local_server: bool):
@@ -170,7 +218,7 @@ def _unchanged_run(engine, sources: list[str], cache_dir, retry_rejected: bool):
     flow would then do again."""
     from urllib.parse import urlparse
 
-    from flows.pipeline import record_unchanged_run, split_known
+    from flows.runs import record_unchanged_run, split_known
     from flows.sources import SourceError, iter_sources
 
     if any(urlparse(s).scheme.lower() in ("http", "https") for s in sources):
@@ -195,7 +243,7 @@ def _print_summary(summary, url: str) -> None:
     """What the run did, for an analyst: files by status, what loaded by kind and region, projects and
     indicators, and the files that need attention."""
     from load.db import make_engine, masked
-    from load.facts import count_rows
+    from load.ops import count_rows
 
     by = summary.by_status
     typer.echo(
@@ -260,11 +308,24 @@ class _Progress:
             self.bar.stop()
 
 
+# Prefect's logging configuration, by environment: its own loggers at WARNING, and the console too (the
+# command prints its own progress and summary), but the flow run's and its tasks' loggers at INFO, so that
+# each file's outcome reaches the API and the run's log in the UI.
+QUIET_PREFECT = {
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_LOGGING_SERVER_LEVEL": "WARNING",
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
+    "PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL": "INFO",
+    "PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL": "INFO",
+}
+
+
 def _quiet_logs(verbose: bool) -> None:
-    """Prefect's local server logs at INFO and its event flushing can log shutdown noise; keep warnings."""
+    """Prefect's local server logs at INFO and its event flushing can log shutdown noise; keep warnings on
+    the terminal, and the run's own lines for the API (`QUIET_PREFECT`). Explicit environment wins."""
     if not verbose:
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-        os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "WARNING")
+        for key, value in QUIET_PREFECT.items():
+            os.environ.setdefault(key, value)
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 

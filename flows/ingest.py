@@ -25,9 +25,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from contracts.records import NoticeMeta
 from contracts.statuses import ATTENTION_STATUSES, FileStatus, RunStatus
 from extract import PARSER_VERSION
-from flows.pipeline import FileResult, Prepared, RunSummary, load_file, log_skipped, read_file, split_known
+from flows.pipeline import FileResult, Prepared, load_file, read_file
 from flows.resources import engine_for as _engine
 from flows.resources import extractor_for
+from flows.runs import RunSummary, log_skipped, split_known
 from flows.settings import settings
 from flows.sources import SourceFile, iter_sources
 from load import ops
@@ -100,16 +101,7 @@ def prepare(src: SourceFile, job: FileJob) -> Prepared:
 @task(name="load-file", task_run_name="load {src.name}", cache_policy=NO_CACHE, **_DB)
 def load(src: SourceFile, prepared: Prepared, job: FileJob) -> FileResult:
     """Record the file's outcome or load its notice: one transaction, retried on a database fault."""
-    res = load_file(src, prepared, _engine(job.url), job.run_id)
-    get_run_logger().info(
-        "%s: %s%s (%d projects, %d indicators)",
-        src.name,
-        res.status,
-        f": {res.reason}" if res.reason else "",
-        res.projects,
-        res.indicators,
-    )
-    return res
+    return load_file(src, prepared, _engine(job.url), job.run_id)
 
 
 @task(name="record-failure")
@@ -177,7 +169,13 @@ def ingest_notices(
     try:
         files = discover(sources, str(cfg.cache_dir))
         todo, skipped = skip_known(url, files, run_id, retry_rejected)
-        logger.info("%d files found, %d unchanged, %d to ingest", len(files), skipped, len(todo))
+        logger.info(
+            "run %d: %d files found, %d skipped as unchanged (already in the warehouse), %d to ingest",
+            run_id,
+            len(files),
+            skipped,
+            len(todo),
+        )
         job = FileJob(
             url,
             run_id,
@@ -189,11 +187,19 @@ def ingest_notices(
             cfg.region,
         )
         for res in _each_file(todo, job, _in_flight_limit(cfg.workers)):  # as files finish
+            _log_outcome(logger, res)
             results.append(res)
             if on_file_done is not None:
                 on_file_done(res, len(results), len(todo))
         counts = dict(Counter(str(r.status) for r in results))
         finish_run(url, run_id, RunStatus.COMPLETED, counts, len(files), skipped)
+        logger.info(
+            "run %d done: %s; %d projects and %d indicators loaded",
+            run_id,
+            ", ".join(f"{status} {n}" for status, n in sorted(counts.items())) or "nothing new",
+            sum(r.projects for r in results),
+            sum(r.indicators for r in results),
+        )
     except BaseException as exc:
         try:
             finish_run(
@@ -215,6 +221,21 @@ def ingest_notices(
         skipped=skipped,
         by_status=counts,
         results=[r.as_row() for r in results],
+    )
+
+
+def _log_outcome(logger, res: FileResult) -> None:
+    """One line per file in the flow run's log, what the run's table artifact holds: status, projects,
+    indicators, reason. At INFO whatever the status: the CLI keeps warnings on the terminal, which has a
+    line per file of its own (files needing attention are listed in the run's artifacts)."""
+    logger.info(
+        "%s: %s, %d projects, %d indicators%s%s",
+        res.file,
+        res.status,
+        res.projects,
+        res.indicators,
+        f", {res.warnings} data-quality warnings" if res.warnings else "",
+        f"; reason: {res.reason}" if res.reason else "",
     )
 
 

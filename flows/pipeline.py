@@ -19,14 +19,14 @@ from sqlalchemy import Engine
 
 from contracts.frames import NoticeFrames
 from contracts.records import CheckResult, NoticeMeta
-from contracts.statuses import FINAL_STATUSES, SKIPPED, FileStatus, RunStatus
+from contracts.statuses import FileStatus
 from expectations.gate import QualityGate, failed_errors, quarantine_reason
 from extract import PARSER_VERSION
 from extract.errors import ExtractError, ReaderBug
 from extract.isolated import Extractor, read_guarded, reader_bug
 from flows.sources import SourceFile
 from load.facts import load_notice
-from load.ops import finish_run, known_statuses, log_file, record_outcome, start_run
+from load.ops import log_file, record_outcome
 from transform.normalize import MoneyError, normalize
 
 log = logging.getLogger(__name__)
@@ -53,52 +53,6 @@ class FileResult:
 
     def as_row(self) -> dict:
         return asdict(self)
-
-
-@dataclass
-class RunSummary:
-    run_id: int
-    files: int
-    skipped: int
-    by_status: dict[str, int]
-    results: list[dict] = field(default_factory=list)
-
-
-def split_known(
-    engine: Engine, files: list[SourceFile], retry_rejected: bool = False
-) -> tuple[list[SourceFile], dict[str, FileStatus]]:
-    """The files still to ingest, and the final status of those already in the warehouse (by sha256).
-
-    A file with a final status is not read again; failed files are retried, and rejected ones too when
-    `retry_rejected` (a time-out or a memory kill may pass on a quieter machine). A file that did not load
-    (no targets, rejected, quarantined) under an older version of the reader is read again by a newer one."""
-    final = FINAL_STATUSES - ({FileStatus.REJECTED} if retry_rejected else set())
-    known = {
-        sha: status
-        for sha, (status, version) in known_statuses(engine, [f.sha256 for f in files if f.sha256]).items()
-        if status in final and (status in _LOADED or version == PARSER_VERSION)
-    }
-    return [f for f in files if f.sha256 not in known], known
-
-
-_LOADED = (FileStatus.LOADED, FileStatus.SUPERSEDED)
-
-
-def log_skipped(engine: Engine, run_id: int, files: list[SourceFile], known: dict[str, FileStatus]) -> int:
-    skipped = [f for f in files if f.sha256 in known]
-    for f in skipped:
-        log_file(engine, run_id, f.uri, f.sha256, SKIPPED, f"unchanged ({known[f.sha256]})")
-    return len(skipped)
-
-
-def record_unchanged_run(
-    engine: Engine, sources: list[str], files: list[SourceFile], known: dict[str, FileStatus]
-) -> RunSummary:
-    """A run that found nothing new: recorded in the warehouse like any other, with no file to process."""
-    run_id = start_run(engine, sources, None)
-    skipped = log_skipped(engine, run_id, files, known)
-    finish_run(engine, run_id, RunStatus.COMPLETED, {}, len(files), skipped)
-    return RunSummary(run_id=run_id, files=len(files), skipped=skipped, by_status={})
 
 
 class _Clock:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from sqlalchemy import desc, func, select
 
 from contracts.statuses import ATTENTION_STATUSES, FileStatus
-from load.db import WarehouseError, current_revision, make_engine, masked
+from load.db import WarehouseError, check_openable, current_revision, make_engine, masked
 from load.models import DimSourceDocument, OpsFileEvent, OpsQualityResult, OpsRun
 
 
 def status_report(url: str, runs: int = 5) -> str:
+    """Raises a `WarehouseError` when there is no warehouse at `url` (a missing SQLite file is not created)."""
+    check_openable(url, create=False)
     engine = make_engine(url)
     try:
         try:

@@ -1,32 +1,20 @@
 """Where notices come from: a PDF, a folder (recursive), or an http(s) URL of a PDF or of an HTML index page.
 
 Every source yields `SourceFile`s whose bytes sit in a local file and whose identity is their sha256.
-Downloads stream into a cache folder keyed by sha256, with timeouts, retries on transient errors only,
-a size cap and a PDF signature check; nothing is ever written outside the cache folder. The cache keeps the
-validators (ETag, Last-Modified) of each URL's last download: the next request for it is conditional
-(If-None-Match, If-Modified-Since), so an unchanged file costs one request and no download.
+HTTP sources are downloaded by `flows.downloads`, imported only when a source is a URL: a run over local
+files (and a command that finds nothing new) does without httpx.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlparse
-
-import httpx
-from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
+from urllib.parse import urlparse
 
 from contracts.records import FileMeta
-
-MAX_DOWNLOAD_BYTES = 200 * 1024 * 1024
-MAX_REDIRECTS = 5
-TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
 
 class SourceError(Exception):
@@ -71,10 +59,33 @@ def iter_sources(sources: list[str], cache_dir: str | Path) -> Iterator[SourceFi
             yield item
 
 
+def check_source(source: str) -> None:
+    """Raise a `SourceError` whose text says what is wrong when `source` cannot be a source at all: a path
+    that does not exist or cannot be read, a scheme other than http(s), an http(s) URL whose server does not
+    answer one quick request (or answers that the URL is not there). Nothing is downloaded: a HEAD request,
+    and a GET whose body is not read where HEAD is refused. A server error (5xx) passes: the run retries
+    those."""
+    scheme = urlparse(source).scheme.lower()
+    if scheme in ("http", "https"):
+        from flows.downloads import probe
+
+        probe(source)
+        return
+    if scheme and len(scheme) > 1:
+        raise SourceError(f"unsupported source {source} (use a path, or an http or https URL)")
+    path = Path(source)
+    if not path.exists():
+        raise SourceError(f"no such file or folder: {source}")
+    if not os.access(path, os.R_OK | (os.X_OK if path.is_dir() else 0)):
+        raise SourceError(f"cannot read {source}: permission denied")
+
+
 def _expand(source: str, cache_dir: Path) -> Iterator[SourceFile]:
     scheme = urlparse(source).scheme.lower()
     if scheme in ("http", "https"):
-        yield from _from_url(source, cache_dir)
+        from flows.downloads import from_url
+
+        yield from from_url(source, cache_dir)
         return
     if scheme and len(scheme) > 1:  # "c:" style drive letters are paths, anything else is not allowed
         raise SourceError(f"unsupported source scheme {scheme!r} (use a path, http or https)")
@@ -93,219 +104,3 @@ def _local(path: Path) -> SourceFile:
     return SourceFile(
         uri=str(path.resolve()), name=path.name, path=path, sha256=sha256_of(path), size=path.stat().st_size
     )
-
-
-# ---------------------------------------------------------------- HTTP
-
-
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.hrefs: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "a":
-            href = dict(attrs).get("href")
-            if href:
-                self.hrefs.append(href)
-
-
-def _transient(exc: BaseException | None) -> bool:
-    if isinstance(exc, _PdfFailed):  # a PDF cut off by a transient fault is asked for again
-        return _transient(exc.__cause__)
-    if isinstance(exc, httpx.HTTPStatusError):
-        return exc.response.status_code in (408, 425, 429, 500, 502, 503, 504)
-    return isinstance(exc, httpx.TransportError)
-
-
-_retrying = retry(
-    retry=retry_if_exception(_transient),
-    stop=stop_after_attempt(4),
-    wait=wait_exponential(multiplier=0.5, max=8),
-    reraise=True,
-)
-
-
-def _client() -> httpx.Client:
-    return httpx.Client(
-        timeout=TIMEOUT,
-        follow_redirects=True,
-        max_redirects=MAX_REDIRECTS,
-        headers={"User-Agent": "budget-notices/1"},
-    )
-
-
-def _from_url(url: str, cache_dir: Path) -> Iterator[SourceFile]:
-    with _client() as client:
-        try:
-            first = _get(client, url, cache_dir, pages=True)
-        except _PdfFailed as exc:  # the URL is a PDF that could not be saved: that file fails, not the run
-            yield _failed(url, exc.__cause__ or exc)
-            return
-        except (httpx.HTTPError, SourceError) as exc:
-            raise SourceError(f"cannot read {url}: {exc}") from exc
-        if isinstance(first, SourceFile):
-            yield first
-            return
-        parser = _Links()
-        parser.feed(first.decode("utf-8", errors="replace"))
-        links = []
-        for href in parser.hrefs:
-            target = urljoin(url, href)
-            parsed = urlparse(target)
-            if (
-                parsed.scheme in ("http", "https")
-                and parsed.path.lower().endswith(".pdf")
-                and target not in links
-            ):
-                links.append(target)
-        for link in links:
-            yield _download(client, link, cache_dir)
-
-
-class _PdfFailed(Exception):
-    """A response known to be a PDF that could not be saved (its cause says why)."""
-
-
-@_retrying
-def _get(client: httpx.Client, url: str, cache_dir: Path, pages: bool) -> SourceFile | bytes:
-    """One GET of `url`: a PDF, saved in the cache or, when the validators of its last download say it is
-    unchanged (304), taken from there; or, with `pages`, the bytes of an HTML page (read whole, capped)."""
-    cached = _cached(cache_dir, url)
-    headers = cached[1] if cached else None
-    with client.stream("GET", url, headers=headers) as resp:
-        if resp.status_code == 304 and cached:
-            return cached[0]
-        resp.raise_for_status()
-        _check_scheme(resp)
-        ctype = resp.headers.get("content-type", "").lower()
-        if pages and "pdf" not in ctype and not urlparse(str(resp.url)).path.lower().endswith(".pdf"):
-            body = bytearray()
-            for chunk in resp.iter_bytes():
-                body.extend(chunk)
-                if len(body) > 5 * 1024 * 1024:
-                    raise SourceError("index page larger than 5 MiB")
-            return bytes(body)
-        try:
-            path, sha, size = _save(resp, cache_dir)
-        except (httpx.HTTPError, SourceError, OSError) as exc:
-            raise _PdfFailed(str(exc)) from exc
-        _remember(cache_dir, url, resp, sha, size)
-    return SourceFile(uri=url, name=_file_name(url), path=path, sha256=sha, size=size)
-
-
-def _check_scheme(resp: httpx.Response) -> None:
-    if resp.url.scheme not in ("http", "https"):
-        raise SourceError(f"redirected to unsupported scheme {resp.url.scheme}")
-
-
-def _file_name(url: str) -> str:
-    """A display name from the URL path; never used to build a filesystem path."""
-    name = unquote(urlparse(url).path.rsplit("/", 1)[-1]) or "download.pdf"
-    return name.replace("\\", "_").replace("/", "_")[:200]
-
-
-def _failed(url: str, exc: BaseException) -> SourceFile:
-    return SourceFile(
-        uri=url,
-        name=_file_name(url),
-        path=Path(os.devnull),
-        sha256="",
-        size=0,
-        error=f"download failed: {type(exc).__name__}: {exc}"[:300],
-    )
-
-
-def _download(client: httpx.Client, url: str, cache_dir: Path) -> SourceFile:
-    try:
-        got = _get(client, url, cache_dir, pages=False)
-    except _PdfFailed as exc:
-        return _failed(url, exc.__cause__ or exc)
-    except (httpx.HTTPError, SourceError, OSError) as exc:
-        return _failed(url, exc)
-    assert isinstance(got, SourceFile)
-    return got
-
-
-def _save(resp: httpx.Response, cache_dir: Path) -> tuple[Path, str, int]:
-    """Stream a PDF response into the cache as `<sha256>.pdf` (a partial file never stays behind)."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    h = hashlib.sha256()
-    size = 0
-    fd, tmp_name = tempfile.mkstemp(dir=cache_dir, prefix=".part-", suffix=".pdf")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            declared = int(resp.headers.get("content-length") or 0)
-            if declared > MAX_DOWNLOAD_BYTES:
-                raise SourceError(f"file larger than the {MAX_DOWNLOAD_BYTES} byte cap ({declared})")
-            first = True
-            for chunk in resp.iter_bytes(1 << 16):
-                if first and chunk:
-                    if b"%PDF-" not in chunk[:1024]:
-                        raise SourceError("response is not a PDF (no %PDF- signature)")
-                    first = False
-                size += len(chunk)
-                if size > MAX_DOWNLOAD_BYTES:
-                    raise SourceError(f"file larger than the {MAX_DOWNLOAD_BYTES} byte cap")
-                h.update(chunk)
-                out.write(chunk)
-        sha = h.hexdigest()
-        final = cache_dir / f"{sha}.pdf"
-        os.replace(tmp, final)
-        return final, sha, size
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-# ---------------------------------------------------------------- validators of the last download
-
-
-def _validators_file(cache_dir: Path, url: str) -> Path:
-    return cache_dir / "validators" / f"{hashlib.sha256(url.encode()).hexdigest()}.json"
-
-
-def _cached(cache_dir: Path, url: str) -> tuple[SourceFile, dict[str, str]] | None:
-    """The cached file of `url`'s last download and the conditional headers to ask whether it changed;
-    None when there is no such download, or the cache no longer holds its file intact."""
-    try:
-        record = json.loads(_validators_file(cache_dir, url).read_text(encoding="utf-8"))
-        path = cache_dir / f"{record['sha256']}.pdf"
-        if record["url"] != url or not path.is_file() or sha256_of(path) != record["sha256"]:
-            return None
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    headers = {}
-    if record.get("etag"):
-        headers["If-None-Match"] = record["etag"]
-    if record.get("last_modified"):
-        headers["If-Modified-Since"] = record["last_modified"]
-    if not headers:
-        return None
-    src = SourceFile(
-        uri=url, name=_file_name(url), path=path, sha256=record["sha256"], size=path.stat().st_size
-    )
-    return src, headers
-
-
-def _remember(cache_dir: Path, url: str, resp: httpx.Response, sha: str, size: int) -> None:
-    """Keep the validators the server sent with `url`'s download (none sent: forget any kept before). A
-    failure to keep them costs only a full download next time."""
-    target = _validators_file(cache_dir, url)
-    etag, modified = resp.headers.get("etag"), resp.headers.get("last-modified")
-    record = {"url": url, "sha256": sha, "size": size, "etag": etag, "last_modified": modified}
-    tmp_name = None
-    try:
-        if not etag and not modified:
-            target.unlink(missing_ok=True)
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".part-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(record, out)
-        os.replace(tmp_name, target)
-    except OSError:
-        pass
-    finally:
-        if tmp_name:
-            Path(tmp_name).unlink(missing_ok=True)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -32,6 +34,40 @@ def masked(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:
         return "<unparseable warehouse URL>"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite URL; None for other databases, in-memory ones and URI filenames."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    if parsed.query.get("uri") in ("true", "1"):
+        return None
+    return Path(parsed.database)
+
+
+def check_openable(url: str, create: bool = True) -> None:
+    """Raise a `WarehouseError` that says what is wrong when the warehouse at `url` cannot be opened: a URL
+    that does not parse, a SQLite file in a folder that does not exist, or (with `create` off, for commands
+    that only read) a SQLite file that does not exist, which opening would create. Servers are not
+    contacted here."""
+    try:
+        make_url(url)
+    except ArgumentError:
+        raise WarehouseError(
+            "the warehouse URL is not a database URL (sqlite:///FILE or postgresql://USER@HOST:PORT/DB)"
+        ) from None
+    path = sqlite_file(url)
+    if path is None:
+        return
+    folder = path.parent
+    if not folder.is_dir():
+        raise WarehouseError(f"warehouse folder {folder} does not exist (warehouse URL {masked(url)})")
+    if not create and not path.exists():
+        raise WarehouseError(f"no warehouse at {path}: run `notices ingest` first to create it")
 
 
 def make_engine(url: str) -> Engine:
@@ -107,8 +143,47 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def schema_is_current(engine: Engine) -> bool:
+    """Whether the warehouse is at the latest migration, told without importing Alembic (its import and
+    reading every migration script cost a command that finds nothing new ~0.3 s): the stored revision is read
+    with plain SQL, the latest from the migration files' `revision`/`down_revision` lines. False when either
+    is in doubt (`ensure_schema` then asks Alembic). Raises a `WarehouseError` when the warehouse cannot be
+    opened."""
+    check_openable(engine.url.render_as_string(hide_password=False))
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return False
+            stored = [row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))]
+    except Exception as exc:  # connection refused, bad credentials, unknown database …
+        raise WarehouseError(
+            f"warehouse unreachable at {masked(str(engine.url))}: {_first_line(exc)}"
+        ) from exc
+    head = declared_head()
+    return head is not None and stored == [head]
+
+
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.MULTILINE)
+
+
+def declared_head() -> str | None:
+    """The latest revision, read from the migration files' `revision = "…"` / `down_revision = "…"` lines;
+    None unless they form one plain chain of string ids (merges, branches, other spellings: ask Alembic)."""
+    revisions: dict[str, str | None] = {}
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        found = dict(_REVISION_LINE.findall(script.read_text(encoding="utf-8")))
+        rev, down = found.get("revision", ""), found.get("down_revision", "")
+        if not re.fullmatch(r"[\"'][\w-]+[\"']", rev) or not re.fullmatch(r"None|[\"'][\w-]+[\"']", down):
+            return None
+        revisions[rev[1:-1]] = None if down == "None" else down[1:-1]
+    heads = set(revisions) - set(revisions.values())
+    return heads.pop() if len(heads) == 1 else None
+
+
 def ensure_schema(engine: Engine, upgrade: bool = True) -> None:
     """Bring the warehouse to the latest migration, or refuse when upgrades are off and it is behind."""
+    if schema_is_current(engine):
+        return
     try:
         current = current_revision(engine)
     except Exception as exc:  # connection refused, bad credentials, unknown database …

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Engine, insert, select, text, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from contracts.frames import NoticeFrames
 from contracts.records import CheckResult, FileMeta, NoticeMeta
@@ -187,13 +187,3 @@ def _supersede(conn: Connection, doc_id: int, meta: NoticeMeta, project_ids: set
             .values(status=FileStatus.SUPERSEDED, superseded_by=by, reason=f"superseded by document {by}")
         )
     return out
-
-
-def count_rows(engine: Engine) -> dict[str, int]:
-    """Row counts of the contract views (projects once each, however many documents disclose them): the
-    summary a run prints."""
-    with engine.connect() as conn:
-        return {
-            "projects": conn.execute(text("SELECT count(*) FROM v_projects")).scalar_one(),
-            "indicators": conn.execute(text("SELECT count(*) FROM v_indicator_targets")).scalar_one(),
-        }

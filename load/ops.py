@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-import pandas as pd
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, text, update
 
-from contracts.frames import NoticeFrames
 from contracts.records import CheckResult, FileMeta, NoticeMeta
 from contracts.statuses import FileStatus, RunStatus
 from load.db import insert_for, lock_for_load, now, write_transaction
 from load.documents import current_status, upsert_document
 from load.models import DimSourceDocument, OpsFileEvent, OpsQualityResult, OpsQuarantine, OpsRun
+
+if TYPE_CHECKING:  # pandas costs a run that finds nothing new more than the rest of this module
+    import pandas as pd
+
+    from contracts.frames import NoticeFrames
 
 # ---------------------------------------------------------------- runs and the file log
 
@@ -97,6 +101,16 @@ def known_statuses(engine: Engine, sha256s: Iterable[str]) -> dict[str, tuple[Fi
             rows = conn.execute(select(d.sha256, d.status, d.parser_version).where(d.sha256.in_(chunk)))
             out.update({sha: (FileStatus(status), version) for sha, status, version in rows})
     return out
+
+
+def count_rows(engine: Engine) -> dict[str, int]:
+    """Row counts of the contract views (projects once each, however many documents disclose them): the
+    summary a run prints."""
+    with engine.connect() as conn:
+        return {
+            "projects": conn.execute(text("SELECT count(*) FROM v_projects")).scalar_one(),
+            "indicators": conn.execute(text("SELECT count(*) FROM v_indicator_targets")).scalar_one(),
+        }
 
 
 # ---------------------------------------------------------------- files that load no rows

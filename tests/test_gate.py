@@ -164,6 +164,34 @@ def test_gate_defers_what_no_check_uses():
     assert done.returncode == 0, done.stderr
 
 
+def test_gate_leaves_no_semaphore_to_a_process_that_is_killed():
+    """GX opens a tqdm bar on every validation, and tqdm's default lock is a named semaphore registered with
+    multiprocessing's resource tracker in a process started by spawn (reader processes, Dask workers). Such
+    a process killed at a pool's stop never unregisters it: the tracker warned of a leaked semaphore when the
+    run ended. The gate gives tqdm a thread lock instead."""
+    code = textwrap.dedent(
+        """
+        import multiprocessing, os
+        multiprocessing.set_start_method("spawn", force=True)  # as in a reader process
+        from multiprocessing import resource_tracker
+        registered = []
+        register = resource_tracker.register
+        resource_tracker.register = lambda name, rtype: (registered.append(rtype), register(name, rtype))
+        from expectations.gate import QualityGate
+        from extract.reader import read_notice
+        from tests.conftest import SEED
+        from transform.normalize import normalize
+        QualityGate().run(normalize(read_notice(SEED)))
+        print("registered:", registered, flush=True)
+        os._exit(0)  # as a killed process does: no exit handlers
+        """
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "registered: []" in done.stdout and "leaked semaphore" not in done.stderr, done.stderr
+
+
 def test_codes_are_optional_where_none_is_printed(gate, clean_frames):
     """Budgets often print no codes: a missing code alone is no failure."""
 

@@ -171,3 +171,18 @@ def test_models_and_migrations_do_not_drift(warehouse_url):
         cfg.attributes["connection"] = conn
         command.check(cfg)  # raises when autogenerate would produce a new migration
     engine.dispose()
+
+
+def test_schema_is_current_is_told_without_alembic_as_alembic_tells_it(tmp_path):
+    """A command that finds nothing new checks the schema without importing Alembic: the latest revision
+    is read from the migration files, and must be the one Alembic finds."""
+    from load.db import declared_head, schema_is_current
+
+    assert declared_head() == head_revision()
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    assert not schema_is_current(engine)
+    upgrade_to(engine, "0005")
+    assert not schema_is_current(engine)
+    ensure_schema(engine)
+    assert schema_is_current(engine)
+    engine.dispose()

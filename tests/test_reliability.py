@@ -114,7 +114,8 @@ def test_a_bug_in_the_reader_is_a_bug_not_a_corrupt_file():
 
 
 def test_a_bug_in_transform_fails_the_file_and_the_next_run_retries_it(tmp_path):
-    from flows.pipeline import process_file, split_known
+    from flows.pipeline import process_file
+    from flows.runs import split_known
     from flows.sources import iter_sources
     from load.db import ensure_schema
 
@@ -133,7 +134,8 @@ def test_a_bug_in_transform_fails_the_file_and_the_next_run_retries_it(tmp_path)
 
 
 def test_rejected_files_are_read_again_only_when_asked(tmp_path):
-    from flows.pipeline import prepare_file, process_file, split_known
+    from flows.pipeline import prepare_file, process_file
+    from flows.runs import split_known
     from flows.sources import iter_sources
     from load.db import ensure_schema
 
@@ -152,7 +154,7 @@ def test_rejected_files_are_read_again_only_when_asked(tmp_path):
 def test_a_newer_reader_reads_again_what_an_older_one_did_not_load(tmp_path, monkeypatch):
     """A file that came out no_targets, rejected or quarantined may hold tables a newer reader can read: a
     run with a newer PARSER_VERSION reads it again. Loaded files are never read again."""
-    from flows import pipeline
+    from flows import pipeline, runs
     from flows.sources import iter_sources
     from load.db import ensure_schema
 
@@ -163,9 +165,9 @@ def test_a_newer_reader_reads_again_what_an_older_one_did_not_load(tmp_path, mon
     with Extractor(workers=1, work=pipeline.prepare_file) as ex:
         statuses = sorted(pipeline.process_file(s, engine, ex, None).status for s in srcs)
     assert statuses == ["loaded", "no_targets"]
-    assert pipeline.split_known(engine, srcs)[0] == []
-    monkeypatch.setattr(pipeline, "PARSER_VERSION", "999.0.0")
-    todo, known = pipeline.split_known(engine, srcs)
+    assert runs.split_known(engine, srcs)[0] == []
+    monkeypatch.setattr(runs, "PARSER_VERSION", "999.0.0")
+    todo, known = runs.split_known(engine, srcs)
     assert [s.name for s in todo] == [real.name] and list(known.values()) == ["loaded"]
     engine.dispose()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from flows import sources
+from flows import downloads
 from flows.sources import SourceError, iter_sources, sha256_of
 from tests.conftest import NOTICES, SEED
 
@@ -119,7 +119,7 @@ def test_index_page_downloads_into_cache_only(server, tmp_path):
 
 
 def test_size_cap_and_redirect_loop(server, tmp_path, monkeypatch):
-    monkeypatch.setattr(sources, "MAX_DOWNLOAD_BYTES", 10_000)
+    monkeypatch.setattr(downloads, "MAX_DOWNLOAD_BYTES", 10_000)
     (item,) = iter_sources([f"{server}/docs/a.pdf"], cache_dir=tmp_path)
     assert item.error and "cap" in item.error
     with pytest.raises(SourceError):
@@ -127,7 +127,7 @@ def test_size_cap_and_redirect_loop(server, tmp_path, monkeypatch):
 
 
 def test_disk_full_while_caching_fails_that_file_cleanly(server, tmp_path, monkeypatch):
-    real_fdopen = sources.os.fdopen
+    real_fdopen = downloads.os.fdopen
 
     class Full:
         def __init__(self, f):
@@ -142,7 +142,7 @@ def test_disk_full_while_caching_fails_that_file_cleanly(server, tmp_path, monke
         def __exit__(self, *exc):
             self.f.close()
 
-    monkeypatch.setattr(sources.os, "fdopen", lambda fd, mode: Full(real_fdopen(fd, mode)))
+    monkeypatch.setattr(downloads.os, "fdopen", lambda fd, mode: Full(real_fdopen(fd, mode)))
     (item,) = iter_sources([f"{server}/docs/b.pdf"], cache_dir=tmp_path)
     assert item.error and "No space left" in item.error
     assert list(tmp_path.iterdir()) == []
@@ -298,3 +298,20 @@ def test_etag_validators(server, tmp_path):
     _Handler.files["/docs/a.pdf"] = (NOTICES / "notice_003.pdf").read_bytes()
     (new,) = iter_sources([f"{server}/docs/a.pdf"], cache)
     assert new.sha256 == sha256_of(NOTICES / "notice_003.pdf") != item.sha256
+
+
+def test_sources_are_checked_before_a_run(server, tmp_path):
+    """Before a run starts: a server that answers passes (this one refuses HEAD, so it is asked with a GET
+    whose body is not read), a URL the server does not have, a missing path and an unsupported scheme do
+    not."""
+    from flows.sources import check_source
+
+    check_source(f"{server}/index.html")
+    check_source(str(NOTICES))
+    for source, words in [
+        (f"{server}/missing.pdf", "answered 404 Not Found"),
+        (str(tmp_path / "nothing-here"), "no such file or folder"),
+        ("ftp://example.org/a.pdf", "unsupported source"),
+    ]:
+        with pytest.raises(SourceError, match=words):
+            check_source(source)
