@@ -23,7 +23,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from contracts.records import NoticeMeta
-from contracts.statuses import ATTENTION_STATUSES, FileStatus, RunStatus
+from contracts.statuses import ATTENTION_STATUSES, SKIPPED, FileStatus, RunStatus
 from extract import PARSER_VERSION
 from flows.pipeline import FileResult, Prepared, RunSummary, load_file, log_skipped, read_file, split_known
 from flows.resources import engine_for as _engine
@@ -117,7 +117,9 @@ def record_failure(src: SourceFile, url: str, run_id: int, error: str) -> FileRe
     """A file whose task failed even after retries: mark it failed (retried by the next run) if we can."""
     try:
         meta = NoticeMeta(parser_version=PARSER_VERSION)
-        ops.record_outcome(_engine(url), src.meta, meta, FileStatus.FAILED, error, run_id)
+        taken = ops.record_outcome(_engine(url), src.meta, meta, FileStatus.FAILED, error, run_id)
+        if taken is not None:  # another run recorded it meanwhile: unchanged for this run
+            return FileResult(file=src.name, sha256=src.sha256, status=SKIPPED, reason=taken)
     except Exception as exc:  # the database may be the thing that is down
         get_run_logger().warning("could not record failure of %s: %s", src.name, exc)
     return FileResult(file=src.name, sha256=src.sha256, status=FileStatus.FAILED, reason=error)
@@ -173,11 +175,11 @@ def ingest_notices(
     run_id = start_run(url, sources)
     results: list[FileResult] = []
     files: list[SourceFile] = []
-    skipped = 0
+    known = 0
     try:
         files = discover(sources, str(cfg.cache_dir))
-        todo, skipped = skip_known(url, files, run_id, retry_rejected)
-        logger.info("%d files found, %d unchanged, %d to ingest", len(files), skipped, len(todo))
+        todo, known = skip_known(url, files, run_id, retry_rejected)
+        logger.info("%d files found, %d unchanged, %d to ingest", len(files), known, len(todo))
         job = FileJob(
             url,
             run_id,
@@ -192,7 +194,9 @@ def ingest_notices(
             results.append(res)
             if on_file_done is not None:
                 on_file_done(res, len(results), len(todo))
-        counts = dict(Counter(str(r.status) for r in results))
+        # a file another run recorded meanwhile counts there: here it is unchanged, like the known ones
+        skipped = known + sum(r.status == SKIPPED for r in results)
+        counts = _by_status(results)
         finish_run(url, run_id, RunStatus.COMPLETED, counts, len(files), skipped)
     except BaseException as exc:
         try:
@@ -200,9 +204,9 @@ def ingest_notices(
                 url,
                 run_id,
                 RunStatus.FAILED,
-                dict(Counter(str(r.status) for r in results)),
+                _by_status(results),
                 len(files),
-                skipped,
+                known + sum(r.status == SKIPPED for r in results),
                 error=f"{type(exc).__name__}: {exc}"[:1000],
             )
         except Exception:
@@ -216,6 +220,11 @@ def ingest_notices(
         by_status=counts,
         results=[r.as_row() for r in results],
     )
+
+
+def _by_status(results: list[FileResult]) -> dict[str, int]:
+    """Files this run recorded, by status (files skipped as recorded by another run are not counted)."""
+    return dict(Counter(str(r.status) for r in results if r.status != SKIPPED))
 
 
 def _in_flight_limit(workers: int) -> int | None:
@@ -270,11 +279,11 @@ _CHECKED = (FileStatus.LOADED, FileStatus.SUPERSEDED, FileStatus.QUARANTINED)
 
 
 def _publish_artifacts(run_id: int, results: list[FileResult], skipped: int) -> None:
-    counts = Counter(str(r.status) for r in results)
+    counts = Counter(_by_status(results))
     lines = [
         f"# Ingest run {run_id}",
         "",
-        f"- files processed: **{len(results)}**, unchanged and skipped: **{skipped}**",
+        f"- files processed: **{sum(counts.values())}**, unchanged and skipped: **{skipped}**",
         *(f"- {s}: **{counts.get(s, 0)}**" for s in FileStatus),
         f"- projects loaded: **{sum(r.projects for r in results)}**, "
         f"indicators loaded: **{sum(r.indicators for r in results)}**",

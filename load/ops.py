@@ -10,9 +10,9 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from contracts.frames import NoticeFrames
 from contracts.records import CheckResult, FileMeta, NoticeMeta
-from contracts.statuses import FileStatus, RunStatus
+from contracts.statuses import SKIPPED, FileStatus, RunStatus
 from load.db import insert_for, lock_for_load, now, write_transaction
-from load.documents import current_status, upsert_document
+from load.documents import recorded_meanwhile, upsert_document
 from load.models import DimSourceDocument, OpsFileEvent, OpsQualityResult, OpsQuarantine, OpsRun
 
 # ---------------------------------------------------------------- runs and the file log
@@ -112,18 +112,23 @@ def record_outcome(
     checks: Sequence[CheckResult] = (),
     quarantine: NoticeFrames | None = None,
     seconds: float | None = None,
-) -> None:
-    """Record a file that loads no rows (no_targets, rejected, quarantined, failed) in one transaction."""
+) -> str | None:
+    """Record a file that loads no rows (no_targets, rejected, quarantined, failed) in one transaction.
+
+    When another run recorded the file while this one read it (`recorded_meanwhile`), nothing of it is
+    recorded again: the run logs it `skipped` and the reason is returned (the file counts in the run that
+    recorded it, and a late failure never hides a load)."""
     with write_transaction(engine) as conn:
         lock_for_load(conn)
-        existing = current_status(conn, f.sha256)
-        if existing in (FileStatus.LOADED, FileStatus.SUPERSEDED) and status == FileStatus.FAILED:
-            return  # another run loaded it meanwhile; a late failure must not hide that
+        if (taken := recorded_meanwhile(conn, f.sha256, run_id)) is not None:
+            log_event(conn, run_id, f.source_uri, f.sha256, SKIPPED, taken[1], seconds)
+            return taken[1]
         upsert_document(conn, f, meta, status, reason, run_id, warnings=sum(c.failed_warning for c in checks))
         store_checks(conn, f.sha256, run_id, checks)
         if quarantine is not None:
             _store_quarantine(conn, f.sha256, reason or "", quarantine)
         log_event(conn, run_id, f.source_uri, f.sha256, status, reason, seconds)
+    return None
 
 
 def store_checks(conn: Connection, sha256: str, run_id: int | None, checks: Sequence[CheckResult]) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -56,6 +58,44 @@ def test_samples_match_ground_truth_and_rerun_skips(run, warehouse_url):
         == counts
     )
     assert _rows(warehouse_url, "select status, count(*) from ops_run group by status") == [("completed", 2)]
+
+
+def test_overlapping_runs_count_each_file_in_the_run_that_loaded_it(run, warehouse_url, monkeypatch):
+    """Run A lists its files as new, then run B ingests them all before A records any: B counts them, A
+    finds each one recorded meanwhile and logs it skipped instead of counting it a second time."""
+    files = [NOTICES / f"notice_00{i}.pdf" for i in (1, 2, 3)] + [min(REAL.glob("*.pdf"))]
+    real_split = ingest.split_known
+    runs: dict[str, object] = {}
+
+    def split_then_let_another_run_in(engine, srcs, retry_rejected=False):
+        todo, known = real_split(engine, srcs, retry_rejected)
+        if not runs:  # run A: run B whole before A goes on (a thread of its own: a flow run of its own)
+            runs["B"] = None
+            other = threading.Thread(target=lambda: runs.update(B=run(files, warehouse_url)))
+            other.start()
+            other.join()
+        return todo, known
+
+    monkeypatch.setattr(ingest, "split_known", split_then_let_another_run_in)
+    a = run(files, warehouse_url)
+    b = runs["B"]
+    assert (b.files, b.skipped, b.by_status) == (4, 0, {"loaded": 3, "no_targets": 1})
+    assert (a.files, a.skipped, a.by_status) == (4, 4, {})
+    assert {r["status"] for r in a.results} == {"skipped"}
+    assert all("meanwhile" in r["reason"] for r in a.results)
+    recorded = [
+        (run_id, json.loads(counts) if isinstance(counts, str) else counts, skipped)
+        for run_id, counts, skipped in _rows(
+            warehouse_url, "select run_id, counts, files_skipped from ops_run order by run_id"
+        )
+    ]
+    assert recorded == [(a.run_id, {}, 4), (b.run_id, {"loaded": 3, "no_targets": 1}, 0)]
+    events = _rows(
+        warehouse_url,
+        "select run_id, status, count(*) from ops_file_event group by run_id, status order by 1, 2",
+    )
+    assert events == [(a.run_id, "skipped", 4), (b.run_id, "loaded", 3), (b.run_id, "no_targets", 1)]
+    assert _rows(warehouse_url, "select count(*) from v_source_files where status = 'loaded'") == [(3,)]
 
 
 def test_real_budget_pdfs_load_no_projects(run, tmp_path):
