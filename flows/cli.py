@@ -87,15 +87,18 @@ def ingest(
 
 
 def _ingest(sources, cfg, upgrade, retry_rejected, output, summary_json, dask_address, server):
+    from flows import journal
     from load.db import WarehouseError, ensure_schema, make_engine
 
     url = cfg.warehouse_url
     try:  # fail fast, before any orchestration starts, when the warehouse cannot be used
         engine = make_engine(url)
         ensure_schema(engine, upgrade=upgrade)
+        journal.flush(cfg.journal_path, engine, url)  # earlier runs that could not reach it
         unchanged = _unchanged_run(engine, sources, cfg.cache_dir, retry_rejected)
         engine.dispose()
     except WarehouseError as exc:
+        journal.record(cfg.journal_path, sources, url, str(exc))  # `notices status` shows it
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     if unchanged is not None:  # nothing new: recorded in the warehouse, no orchestration needed
@@ -279,7 +282,8 @@ def status(
     from load.db import WarehouseError
 
     try:
-        typer.echo(status_report(settings(warehouse_url=warehouse).warehouse_url, runs))
+        cfg = settings(warehouse_url=warehouse)
+        typer.echo(status_report(cfg.warehouse_url, runs, cfg.journal_path))
     except WarehouseError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 
@@ -29,6 +30,40 @@ def start_run(engine: Engine, sources: Sequence[str], flow_run_id: str | None) -
                 "flow_run_id": flow_run_id,
                 "files_seen": 0,
                 "files_skipped": 0,
+            },
+        ).scalar_one()
+
+
+def record_failed_run(
+    engine: Engine,
+    sources: Sequence[str],
+    started_at: dt.datetime,
+    finished_at: dt.datetime,
+    flow_run_id: str | None,
+    error: str,
+) -> int:
+    """A run that failed before it could reach the warehouse, written afterwards (from the run journal):
+    one `failed` row, written once however often it is given (same start and sources)."""
+    values = {
+        "sources": json.dumps(list(sources), ensure_ascii=False),
+        "started_at": started_at,
+        "status": RunStatus.FAILED,
+    }
+    with write_transaction(engine) as conn:
+        lock_for_load(conn)
+        same = select(OpsRun.run_id).where(*(getattr(OpsRun, k) == v for k, v in values.items()))
+        if (run_id := conn.execute(same).scalar()) is not None:
+            return run_id
+        return conn.execute(
+            insert(OpsRun.__table__).returning(OpsRun.run_id),
+            {
+                **values,
+                "finished_at": finished_at,
+                "flow_run_id": flow_run_id,
+                "files_seen": 0,
+                "files_skipped": 0,
+                "counts": {},
+                "error": error,
             },
         ).scalar_one()
 

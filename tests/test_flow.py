@@ -98,6 +98,38 @@ def test_overlapping_runs_count_each_file_in_the_run_that_loaded_it(run, warehou
     assert _rows(warehouse_url, "select count(*) from v_source_files where status = 'loaded'") == [(3,)]
 
 
+def test_a_run_that_cannot_reach_the_warehouse_is_journaled_then_recorded(run, tmp_path, monkeypatch):
+    """The warehouse cannot be opened (its folder is missing): after the retries the flow run fails with
+    the reason in its final state and the run goes into the run journal; the next run that reaches the
+    warehouse writes it into ops_run before its own."""
+    import httpx
+    from prefect.settings import PREFECT_API_URL
+
+    from load.db import WarehouseError
+
+    path = tmp_path / "run-journal.jsonl"
+    monkeypatch.setenv("NOTICES_RUN_JOURNAL", str(path))
+    folder = tmp_path / "not-yet"
+    url = f"sqlite:///{folder / 'w.db'}"
+    with pytest.raises(WarehouseError, match="warehouse unreachable") as failed:
+        run([NOTICES / "notice_001.pdf"], url)
+    assert "run journal" in str(failed.value)
+    (entry,) = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert entry["sources"] == [str(NOTICES / "notice_001.pdf")] and entry["warehouse"] == url
+    state = httpx.get(f"{PREFECT_API_URL.value()}/flow_runs/{entry['flow_run_id']}", timeout=10).json()[
+        "state"
+    ]
+    assert state["type"] == "FAILED"
+    assert "warehouse unreachable" in state["message"] and "run journal" in state["message"]
+
+    folder.mkdir()
+    assert run([NOTICES / "notice_001.pdf"], url).by_status == {"loaded": 1}
+    runs = _rows(url, "select status, flow_run_id, error from ops_run order by run_id")
+    assert [r[0] for r in runs] == ["failed", "completed"]
+    assert runs[0][1] == entry["flow_run_id"] and entry["reason"] in runs[0][2]
+    assert path.read_text(encoding="utf-8") == ""
+
+
 def test_real_budget_pdfs_load_no_projects(run, tmp_path):
     url = f"sqlite:///{tmp_path / 'w.db'}"
     summary = run([REAL], url)
@@ -208,11 +240,19 @@ def test_cli_ingest_and_status(tmp_path):
 @pytest.mark.parametrize(
     "url", ["postgresql://nobody:secretpw@127.0.0.1:1/none", "sqlite:////nonexistent-folder/w.db"]
 )
-def test_cli_unreachable_warehouse_exits_non_zero(url):
-    done = _cli("ingest", str(SEED), "--warehouse", url)
+def test_cli_unreachable_warehouse_exits_non_zero(url, tmp_path):
+    journal = tmp_path / "run-journal.jsonl"
+    env = {"NOTICES_RUN_JOURNAL": str(journal)}
+    done = _cli("ingest", str(SEED), "--warehouse", url, env=env)
     assert done.returncode != 0
     assert "warehouse unreachable" in done.stderr and "secretpw" not in done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
+    # the refused run is in the run journal (password masked), and `notices status` shows it
+    (entry,) = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
+    assert entry["sources"] == [str(SEED)] and "warehouse unreachable" in entry["reason"]
+    assert "secretpw" not in journal.read_text(encoding="utf-8")
+    status = _cli("status", "--warehouse", url, env=env)
+    assert status.returncode == 2 and "not yet in it" in status.stderr and str(SEED) in status.stderr
 
 
 @pytest.mark.slow
