@@ -130,6 +130,30 @@ def test_a_run_that_cannot_reach_the_warehouse_is_journaled_then_recorded(run, t
     assert path.read_text(encoding="utf-8") == ""
 
 
+def test_the_warehouse_url_comes_from_the_named_secret(prefect_harness, tmp_path, monkeypatch):
+    """`warehouse_secret` names a Secret block holding the URL; a missing block fails the run with the
+    reason, into the run journal under the block's name."""
+    from prefect.blocks.system import Secret
+
+    from load.db import WarehouseError
+
+    path = tmp_path / "run-journal.jsonl"
+    monkeypatch.setenv("NOTICES_RUN_JOURNAL", str(path))
+    monkeypatch.delenv("NOTICES_WAREHOUSE_URL", raising=False)
+    url = f"sqlite:///{tmp_path / 'secret.db'}"
+    Secret(value=url).save("notices-test-warehouse", overwrite=True)
+    sources = [str(NOTICES / "notice_001.pdf")]
+    try:
+        summary = ingest.ingest_notices(sources=sources, warehouse_secret="notices-test-warehouse")
+        with pytest.raises(WarehouseError, match="warehouse secret 'no-such-block' could not be read"):
+            ingest.ingest_notices(sources=sources, warehouse_secret="no-such-block")
+    finally:
+        resources.close_resources()
+    assert summary.by_status == {"loaded": 1} and _rows(url, "select count(*) from v_projects") == [(1,)]
+    (entry,) = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert (entry["warehouse"], entry["secret"]) == (None, "no-such-block")
+
+
 def test_real_budget_pdfs_load_no_projects(run, tmp_path):
     url = f"sqlite:///{tmp_path / 'w.db'}"
     summary = run([REAL], url)
