@@ -87,8 +87,10 @@ def test_deploy_with_the_warehouse_in_a_secret_and_no_password_anywhere(prefect_
         engine.dispose()
         assert status == "completed" and flow_run_id
 
-        (deployment,) = _all(api, "/deployments/filter", {})
-        flow_runs = _all(api, "/flow_runs/filter", {})
+        (deployment,) = _all(
+            api, "/deployments/filter", {"deployments": {"name": {"any_": ["daily-notices"]}}}
+        )
+        flow_runs = _all(api, "/flow_runs/filter", {"deployments": {"id": {"any_": [deployment["id"]]}}})
         assert [r["id"] for r in flow_runs if r["state_type"] == "COMPLETED"] == [flow_run_id]
         (ours,) = [r for r in flow_runs if r["id"] == flow_run_id]
         assert ours["parameters"]["warehouse_secret"] == SECRET_NAME
