@@ -116,11 +116,34 @@ def _before_start(sources, cfg, upgrade: bool, retry_rejected: bool, dask_addres
                 if not upgrade:
                     ensure_schema(engine, upgrade=False)  # says how far behind it is
                 return False, None
+            _flush_journal(cfg, engine)
             return True, _unchanged_run(engine, sources, cfg.cache_dir, retry_rejected)
         finally:
             engine.dispose()
-    except (UsageError, WarehouseError) as exc:
+    except UsageError as exc:
         _fail(str(exc), 2)
+    except WarehouseError as exc:
+        _journal_failure(cfg, sources, exc)
+        _fail(str(exc), 2)
+
+
+def _journal_failure(cfg, sources, exc: Exception) -> None:
+    """A run that cannot reach its warehouse is kept in the run journal: `notices status` shows it, and the
+    next run that reaches the warehouse records it there."""
+    from flows import journal
+
+    journal.record(cfg.journal_path, sources, cfg.warehouse_url, str(exc))
+
+
+def _flush_journal(cfg, engine) -> None:
+    """Record the journal's runs that failed before reaching this warehouse; a fault doing so is said, not
+    fatal (the lines stay in the journal for the next run)."""
+    from flows import journal
+
+    try:
+        journal.flush(cfg.journal_path, engine, cfg.warehouse_url)
+    except Exception as exc:
+        typer.echo(f"warning: earlier failed runs in {cfg.journal_path} not recorded yet: {exc}", err=True)
 
 
 def _ingest(
@@ -133,9 +156,11 @@ def _ingest(
         try:
             engine = make_engine(url)
             ensure_schema(engine, upgrade=upgrade)
+            _flush_journal(cfg, engine)
             unchanged = _unchanged_run(engine, sources, cfg.cache_dir, retry_rejected)
             engine.dispose()
         except WarehouseError as exc:
+            _journal_failure(cfg, sources, exc)
             _fail(str(exc), 2)
         if unchanged is not None:
             _finish(unchanged, url, summary_json)
@@ -340,7 +365,8 @@ def status(
     from load.db import WarehouseError
 
     try:
-        typer.echo(status_report(settings(warehouse_url=warehouse).warehouse_url, runs))
+        cfg = settings(warehouse_url=warehouse)
+        typer.echo(status_report(cfg.warehouse_url, runs, cfg.journal_path))
     except WarehouseError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

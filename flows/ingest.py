@@ -12,6 +12,7 @@ import queue
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -23,8 +24,9 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from contracts.records import NoticeMeta
-from contracts.statuses import ATTENTION_STATUSES, FileStatus, RunStatus
+from contracts.statuses import ATTENTION_STATUSES, SKIPPED, FileStatus, RunStatus
 from extract import PARSER_VERSION
+from flows import journal
 from flows.pipeline import FileResult, Prepared, load_file, read_file
 from flows.resources import engine_for as _engine
 from flows.resources import extractor_for
@@ -32,7 +34,7 @@ from flows.runs import RunSummary, log_skipped, split_known
 from flows.settings import settings
 from flows.sources import SourceFile, iter_sources
 from load import ops
-from load.db import WarehouseError, ensure_schema, masked
+from load.db import WarehouseError, ensure_schema, masked, now
 
 # Called with each finished file; the CLI sets it to drive a progress bar (not a flow parameter).
 on_file_done: Callable[[FileResult, int, int], None] | None = None
@@ -69,6 +71,12 @@ _DB = {"retries": 2, "retry_delay_seconds": [2, 5], "retry_condition_fn": _is_db
 @task(name="prepare-warehouse", **_DB)
 def prepare_warehouse(url: str, upgrade: bool) -> None:
     ensure_schema(_engine(url), upgrade=upgrade)
+
+
+@task(name="flush-run-journal", **_DB)
+def flush_journal(url: str, journal_path: str, secret: str | None) -> int:
+    """Earlier runs that failed before reaching this warehouse: written into its `ops_run` now."""
+    return journal.flush(Path(journal_path), _engine(url), url, secret)
 
 
 @task(name="discover-sources")
@@ -109,7 +117,9 @@ def record_failure(src: SourceFile, url: str, run_id: int, error: str) -> FileRe
     """A file whose task failed even after retries: mark it failed (retried by the next run) if we can."""
     try:
         meta = NoticeMeta(parser_version=PARSER_VERSION)
-        ops.record_outcome(_engine(url), src.meta, meta, FileStatus.FAILED, error, run_id)
+        taken = ops.record_outcome(_engine(url), src.meta, meta, FileStatus.FAILED, error, run_id)
+        if taken is not None:  # another run recorded it meanwhile: unchanged for this run
+            return FileResult(file=src.name, sha256=src.sha256, status=SKIPPED, reason=taken)
     except Exception as exc:  # the database may be the thing that is down
         get_run_logger().warning("could not record failure of %s: %s", src.name, exc)
     return FileResult(file=src.name, sha256=src.sha256, status=FileStatus.FAILED, reason=error)
@@ -143,37 +153,58 @@ def ingest_notices(
     output_dir: str = "out",
     retry_rejected: bool = False,
     region: str | None = None,
+    warehouse_secret: str | None = None,
 ) -> RunSummary:
     """Ingest every PDF reachable from `sources` into the warehouse; one bad file never stops the run.
 
-    Unset parameters take the `NOTICES_*` settings of the process that runs the flow (the warehouse URL
-    should come from there: flow parameters are stored and shown by Prefect). Data Docs of quarantined
-    notices are written under `output_dir`/data-docs. `retry_rejected` reads files rejected earlier again.
-    `region` is the sources' region, for documents that do not name theirs.
+    The warehouse URL is `warehouse`, else the value of the Prefect Secret block named `warehouse_secret`
+    (read at run time: deployments name the block, so no password is ever a parameter, a job variable or a
+    log line), else `NOTICES_WAREHOUSE_URL` of the process that runs the flow. Unset parameters take the
+    `NOTICES_*` settings. Data Docs of quarantined notices are written under `output_dir`/data-docs.
+    `retry_rejected` reads files rejected earlier again. `region` is the sources' region, for documents
+    that do not name theirs.
+
+    A run that fails before the warehouse can record it (unreachable, schema behind with upgrades off,
+    secret missing) is written to the run journal (`flows.journal`) and raises a `WarehouseError` saying
+    why; the next run that reaches the warehouse writes it into `ops_run`.
     """
     logger = get_run_logger()
     cfg = settings(
         warehouse_url=warehouse, workers=workers, file_timeout=timeout_s, max_pages=max_pages, region=region
     )
-    url = cfg.warehouse_url
+    started = now()
+    url = None if warehouse_secret and not warehouse else cfg.warehouse_url
     try:
-        prepare_warehouse(url, upgrade)
-    except WarehouseError:
-        raise
+        if url is None:
+            url = _secret_url(warehouse_secret)
+        logger.info("warehouse %s", masked(url))
+        try:
+            prepare_warehouse(url, upgrade)
+        except WarehouseError:
+            raise
+        except Exception as exc:
+            raise WarehouseError(f"warehouse unreachable at {masked(url)}: {exc}") from exc
+        try:
+            if n := flush_journal(url, str(cfg.journal_path), warehouse_secret):
+                logger.warning(
+                    "%d earlier run(s) that failed before reaching the warehouse now in ops_run", n
+                )
+        except Exception as exc:  # they stay in the journal for the next run
+            logger.warning("could not write the run journal into the warehouse: %s", exc)
+        run_id = start_run(url, sources)
     except Exception as exc:
-        raise WarehouseError(f"warehouse unreachable at {masked(url)}: {exc}") from exc
-    run_id = start_run(url, sources)
+        raise _failed_early(exc, sources, url, warehouse_secret, cfg.journal_path, started) from exc
     results: list[FileResult] = []
     files: list[SourceFile] = []
-    skipped = 0
+    known = 0
     try:
         files = discover(sources, str(cfg.cache_dir))
-        todo, skipped = skip_known(url, files, run_id, retry_rejected)
+        todo, known = skip_known(url, files, run_id, retry_rejected)
         logger.info(
             "run %d: %d files found, %d skipped as unchanged (already in the warehouse), %d to ingest",
             run_id,
             len(files),
-            skipped,
+            known,
             len(todo),
         )
         job = FileJob(
@@ -191,7 +222,9 @@ def ingest_notices(
             results.append(res)
             if on_file_done is not None:
                 on_file_done(res, len(results), len(todo))
-        counts = dict(Counter(str(r.status) for r in results))
+        # a file another run recorded meanwhile counts there: here it is unchanged, like the known ones
+        skipped = known + sum(r.status == SKIPPED for r in results)
+        counts = _by_status(results)
         finish_run(url, run_id, RunStatus.COMPLETED, counts, len(files), skipped)
         logger.info(
             "run %d done: %s; %d projects and %d indicators loaded",
@@ -206,9 +239,9 @@ def ingest_notices(
                 url,
                 run_id,
                 RunStatus.FAILED,
-                dict(Counter(str(r.status) for r in results)),
+                _by_status(results),
                 len(files),
-                skipped,
+                known + sum(r.status == SKIPPED for r in results),
                 error=f"{type(exc).__name__}: {exc}"[:1000],
             )
         except Exception:
@@ -237,6 +270,48 @@ def _log_outcome(logger, res: FileResult) -> None:
         f", {res.warnings} data-quality warnings" if res.warnings else "",
         f"; reason: {res.reason}" if res.reason else "",
     )
+
+
+def _by_status(results: list[FileResult]) -> dict[str, int]:
+    """Files this run recorded, by status (files skipped as recorded by another run are not counted)."""
+    return dict(Counter(str(r.status) for r in results if r.status != SKIPPED))
+
+
+def _secret_url(name: str) -> str:
+    """The warehouse URL kept in the Prefect Secret block `name` (`prefect.blocks.system.Secret`)."""
+    from prefect.blocks.system import Secret
+
+    try:
+        value = Secret.load(name).get()
+    except Exception as exc:
+        raise WarehouseError(
+            f"warehouse secret {name!r} could not be read: {type(exc).__name__}: {_first_line(exc)}"
+        ) from None
+    if not isinstance(value, str) or "://" not in value:
+        raise WarehouseError(f"warehouse secret {name!r} does not hold a database URL")
+    return value
+
+
+def _failed_early(
+    exc: Exception, sources: list[str], url: str | None, secret: str | None, journal_path, started
+) -> WarehouseError:
+    """A run the warehouse cannot record: written to the run journal, and the error the flow run ends
+    with (its final state's message says why, and where the run is recorded)."""
+    reason = str(exc) if isinstance(exc, WarehouseError) else f"{type(exc).__name__}: {_first_line(exc)}"
+    entry = journal.record(
+        journal_path, sources, url, reason, started, str(flow_run.get_id() or "") or None, secret
+    )
+    where = (
+        f"recorded in the run journal {journal_path}; the next run that reaches the warehouse writes it "
+        "into ops_run"
+        if entry is not None
+        else f"the run journal {journal_path} could not be written either"
+    )
+    return WarehouseError(f"{reason} ({where})")
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
 
 
 def _in_flight_limit(workers: int) -> int | None:
@@ -291,11 +366,11 @@ _CHECKED = (FileStatus.LOADED, FileStatus.SUPERSEDED, FileStatus.QUARANTINED)
 
 
 def _publish_artifacts(run_id: int, results: list[FileResult], skipped: int) -> None:
-    counts = Counter(str(r.status) for r in results)
+    counts = Counter(_by_status(results))
     lines = [
         f"# Ingest run {run_id}",
         "",
-        f"- files processed: **{len(results)}**, unchanged and skipped: **{skipped}**",
+        f"- files processed: **{sum(counts.values())}**, unchanged and skipped: **{skipped}**",
         *(f"- {s}: **{counts.get(s, 0)}**" for s in FileStatus),
         f"- projects loaded: **{sum(r.projects for r in results)}**, "
         f"indicators loaded: **{sum(r.indicators for r in results)}**",

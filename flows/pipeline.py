@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from contracts.frames import NoticeFrames
 from contracts.records import CheckResult, NoticeMeta
-from contracts.statuses import FileStatus
+from contracts.statuses import SKIPPED, FileStatus
 from expectations.gate import QualityGate, failed_errors, quarantine_reason
 from extract import PARSER_VERSION
 from extract.errors import ExtractError, ReaderBug
@@ -38,7 +38,7 @@ class FileResult:
 
     file: str
     sha256: str
-    status: FileStatus
+    status: FileStatus | str  # a FileStatus, or `skipped`: another run recorded the file meanwhile
     reason: str | None = None
     projects: int = 0
     indicators: int = 0
@@ -221,10 +221,10 @@ def load_file(src: SourceFile, prep: Prepared, engine: Engine, run_id: int | Non
     def finish(status: FileStatus, reason: str | None, checks=(), quarantine=None, **kw) -> FileResult:
         """Record a file that loads nothing."""
         with clock.stage("load"):
-            record_outcome(
+            taken = record_outcome(
                 engine, f, meta, status, reason, run_id, checks, quarantine=quarantine, seconds=clock.total()
             )
-        return result(status, reason, **kw)
+        return result(SKIPPED, taken) if taken is not None else result(status, reason, **kw)
 
     if prep.status is not None:
         return finish(prep.status, prep.reason)
@@ -238,6 +238,8 @@ def load_file(src: SourceFile, prep: Prepared, engine: Engine, run_id: int | Non
         return finish(FileStatus.QUARANTINED, reason, checks, frames, warnings=warnings, failed_checks=failed)
     with clock.stage("load"):
         outcome = load_notice(engine, f, meta, frames, run_id, checks, seconds=clock.total())
+    if outcome.skipped:  # another run loaded it meanwhile: counted there, unchanged here
+        return result(SKIPPED, outcome.reason)
     return result(
         outcome.status,
         outcome.reason,

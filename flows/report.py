@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import desc, func, select
 
 from contracts.statuses import ATTENTION_STATUSES, FileStatus
@@ -9,20 +11,36 @@ from load.db import WarehouseError, check_openable, current_revision, make_engin
 from load.models import DimSourceDocument, OpsFileEvent, OpsQualityResult, OpsRun
 
 
-def status_report(url: str, runs: int = 5) -> str:
-    """Raises a `WarehouseError` when there is no warehouse at `url` (a missing SQLite file is not created)."""
-    check_openable(url, create=False)
+def status_report(url: str, runs: int = 5, journal_path: Path | None = None) -> str:
+    """Runs, files and checks as the warehouse records them; first, the runs of the run journal
+    (`journal_path`) that failed before they could reach it and that no run has written into it yet. Raises a
+    `WarehouseError` when there is no warehouse at `url` (a missing SQLite file is not created), saying those
+    runs too."""
+    from flows import journal
+
+    early = journal.pending(journal_path, url) if journal_path is not None else []
+    head = []
+    if early:
+        head = [f"runs that failed before reaching the warehouse, not yet in it ({journal_path}):"]
+        head += [f"  {journal.describe(e)}" for e in early]
+        head.append("")
+    try:
+        check_openable(url, create=False)
+    except WarehouseError as exc:
+        raise WarehouseError("\n".join([str(exc), *head]).rstrip()) from exc
     engine = make_engine(url)
     try:
         try:
             revision = current_revision(engine)
         except Exception as exc:
             raise WarehouseError(
-                f"warehouse unreachable at {masked(url)}: {str(exc).splitlines()[0]}"
+                "\n".join(
+                    [f"warehouse unreachable at {masked(url)}: {str(exc).splitlines()[0]}", *head]
+                ).rstrip()
             ) from exc
         if revision is None:
-            return f"warehouse {masked(url)} is empty: run `notices ingest` first"
-        out = [f"warehouse {masked(url)} (schema {revision})", "", "recent runs:"]
+            return "\n".join([*head, f"warehouse {masked(url)} is empty: run `notices ingest` first"])
+        out = [*head, f"warehouse {masked(url)} (schema {revision})", "", "recent runs:"]
         with engine.connect() as conn:
             for r in conn.execute(
                 select(OpsRun.__table__).order_by(desc(OpsRun.run_id)).limit(runs)

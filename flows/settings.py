@@ -17,7 +17,8 @@ DEFAULT_WAREHOUSE_URL = "sqlite:///warehouse.db"
 
 class Settings(BaseSettings):
     """`NOTICES_WAREHOUSE_URL`, `NOTICES_CACHE_DIR`, `NOTICES_FILE_TIMEOUT`, `NOTICES_WORKER_MEMORY_MB`,
-    `NOTICES_MAX_PAGES`, `NOTICES_WORKERS` (default: `default_workers()`), `NOTICES_REGION`."""
+    `NOTICES_MAX_PAGES`, `NOTICES_WORKERS` (default: `default_workers()`), `NOTICES_REGION`,
+    `NOTICES_RUN_JOURNAL` (default: `run-journal.jsonl` beside the cache folder)."""
 
     model_config = SettingsConfigDict(env_prefix="NOTICES_", extra="ignore")
 
@@ -32,6 +33,14 @@ class Settings(BaseSettings):
         description="reader processes working in parallel (default: one per core, as memory allows)",
     )
     region: str | None = Field(None, description="region of the sources' documents that name none (北京市 …)")
+    run_journal: Path | None = Field(
+        None, description="runs that failed before reaching the warehouse (JSON lines; see flows.journal)"
+    )
+
+    @property
+    def journal_path(self) -> Path:
+        """The run journal: `NOTICES_RUN_JOURNAL`, else `run-journal.jsonl` beside the download cache."""
+        return self.run_journal or self.cache_dir.parent / "run-journal.jsonl"
 
 
 READER_MB = 400  # what a reader process may take on a large budget document, with room for the rest of a run

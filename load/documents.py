@@ -7,9 +7,9 @@ import datetime as dt
 from sqlalchemy import Connection, select
 
 from contracts.records import FileMeta, NoticeMeta
-from contracts.statuses import FileStatus
+from contracts.statuses import FINAL_STATUSES, FileStatus
 from load.db import insert_for, now
-from load.models import DimSourceDocument
+from load.models import DimSourceDocument, OpsRun
 
 
 def upsert_document(
@@ -59,3 +59,31 @@ def current_status(conn: Connection, sha256: str) -> FileStatus | None:
         select(DimSourceDocument.status).where(DimSourceDocument.sha256 == sha256)
     ).scalar_one_or_none()
     return None if status is None else FileStatus(status)
+
+
+def recorded_meanwhile(conn: Connection, sha256: str, run_id: int | None) -> tuple[FileStatus, str] | None:
+    """The status another run recorded for this file while this run was reading it, and the reason to log
+    for skipping it; None when this run records the file itself. Call it under the load lock.
+
+    A file loaded (or superseded) is never read again, so finding it loaded means another run (or an
+    earlier copy in this one) got there first. Any other final status counts when another run recorded it
+    after this run started (a run reading a rejected file again on purpose is not stopped by it)."""
+    d = DimSourceDocument
+    row = conn.execute(select(d.status, d.run_id, d.ingested_at).where(d.sha256 == sha256)).one_or_none()
+    if row is None:
+        return None
+    status, by_run, at = FileStatus(row.status), row.run_id, row.ingested_at
+    if status not in FINAL_STATUSES:
+        return None
+    if status not in (FileStatus.LOADED, FileStatus.SUPERSEDED):
+        if run_id is None or by_run == run_id:
+            return None
+        started = conn.execute(select(OpsRun.started_at).where(OpsRun.run_id == run_id)).scalar_one_or_none()
+        if started is None or at is None or at < started:
+            return None
+    by = (
+        "earlier in this run"
+        if by_run is not None and by_run == run_id
+        else (f"by run {by_run}" if by_run is not None else "by another run")
+    )
+    return status, f"unchanged ({status}, recorded {by} meanwhile)"

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from contracts.frames import NoticeFrames
 from contracts.records import CheckResult, FileMeta, NoticeMeta
-from contracts.statuses import FileStatus
+from contracts.statuses import SKIPPED, FileStatus
 from contracts.vocabulary import DocumentKind
 from load.db import lock_for_load, write_transaction
 from load.dimensions import (
@@ -25,7 +25,7 @@ from load.dimensions import (
     records,
     with_keys,
 )
-from load.documents import current_status, upsert_document
+from load.documents import recorded_meanwhile, upsert_document
 from load.models import DimSourceDocument, FactIndicatorTarget, FactProjectBudget
 from load.ops import log_event, store_checks
 
@@ -37,6 +37,7 @@ class LoadOutcome:
     indicators: int = 0
     reason: str | None = None
     superseded: list[str] = field(default_factory=list)
+    skipped: bool = False  # another run loaded the file meanwhile: this run logged it `skipped`
 
 
 def load_notice(
@@ -53,9 +54,11 @@ def load_notice(
     indicators = records(frames.indicators)
     with write_transaction(engine) as conn:
         lock_for_load(conn)
-        existing = current_status(conn, f.sha256)
-        if existing in (FileStatus.LOADED, FileStatus.SUPERSEDED):
-            return LoadOutcome(status=existing, reason="already loaded by another run")
+        taken = recorded_meanwhile(conn, f.sha256, run_id)
+        if taken is not None and taken[0] in (FileStatus.LOADED, FileStatus.SUPERSEDED):
+            # counted in the run that loaded it; here it is an unchanged file
+            log_event(conn, run_id, f.source_uri, f.sha256, SKIPPED, taken[1], seconds)
+            return LoadOutcome(status=taken[0], reason=taken[1], skipped=True)
         warnings = sum(c.failed_warning for c in checks)
         doc_id = upsert_document(
             conn, f, meta, FileStatus.LOADED, None, run_id, len(projects), len(indicators), warnings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -9,9 +10,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, insert, select, text, update
 
 from contracts.records import CheckResult, FileMeta, NoticeMeta
-from contracts.statuses import FileStatus, RunStatus
+from contracts.statuses import SKIPPED, FileStatus, RunStatus
 from load.db import insert_for, lock_for_load, now, write_transaction
-from load.documents import current_status, upsert_document
+from load.documents import recorded_meanwhile, upsert_document
 from load.models import DimSourceDocument, OpsFileEvent, OpsQualityResult, OpsQuarantine, OpsRun
 
 if TYPE_CHECKING:  # pandas costs a run that finds nothing new more than the rest of this module
@@ -33,6 +34,40 @@ def start_run(engine: Engine, sources: Sequence[str], flow_run_id: str | None) -
                 "flow_run_id": flow_run_id,
                 "files_seen": 0,
                 "files_skipped": 0,
+            },
+        ).scalar_one()
+
+
+def record_failed_run(
+    engine: Engine,
+    sources: Sequence[str],
+    started_at: dt.datetime,
+    finished_at: dt.datetime,
+    flow_run_id: str | None,
+    error: str,
+) -> int:
+    """A run that failed before it could reach the warehouse, written afterwards (from the run journal):
+    one `failed` row, written once however often it is given (same start and sources)."""
+    values = {
+        "sources": json.dumps(list(sources), ensure_ascii=False),
+        "started_at": started_at,
+        "status": RunStatus.FAILED,
+    }
+    with write_transaction(engine) as conn:
+        lock_for_load(conn)
+        same = select(OpsRun.run_id).where(*(getattr(OpsRun, k) == v for k, v in values.items()))
+        if (run_id := conn.execute(same).scalar()) is not None:
+            return run_id
+        return conn.execute(
+            insert(OpsRun.__table__).returning(OpsRun.run_id),
+            {
+                **values,
+                "finished_at": finished_at,
+                "flow_run_id": flow_run_id,
+                "files_seen": 0,
+                "files_skipped": 0,
+                "counts": {},
+                "error": error,
             },
         ).scalar_one()
 
@@ -126,18 +161,23 @@ def record_outcome(
     checks: Sequence[CheckResult] = (),
     quarantine: NoticeFrames | None = None,
     seconds: float | None = None,
-) -> None:
-    """Record a file that loads no rows (no_targets, rejected, quarantined, failed) in one transaction."""
+) -> str | None:
+    """Record a file that loads no rows (no_targets, rejected, quarantined, failed) in one transaction.
+
+    When another run recorded the file while this one read it (`recorded_meanwhile`), nothing of it is
+    recorded again: the run logs it `skipped` and the reason is returned (the file counts in the run that
+    recorded it, and a late failure never hides a load)."""
     with write_transaction(engine) as conn:
         lock_for_load(conn)
-        existing = current_status(conn, f.sha256)
-        if existing in (FileStatus.LOADED, FileStatus.SUPERSEDED) and status == FileStatus.FAILED:
-            return  # another run loaded it meanwhile; a late failure must not hide that
+        if (taken := recorded_meanwhile(conn, f.sha256, run_id)) is not None:
+            log_event(conn, run_id, f.source_uri, f.sha256, SKIPPED, taken[1], seconds)
+            return taken[1]
         upsert_document(conn, f, meta, status, reason, run_id, warnings=sum(c.failed_warning for c in checks))
         store_checks(conn, f.sha256, run_id, checks)
         if quarantine is not None:
             _store_quarantine(conn, f.sha256, reason or "", quarantine)
         log_event(conn, run_id, f.source_uri, f.sha256, status, reason, seconds)
+    return None
 
 
 def store_checks(conn: Connection, sha256: str, run_id: int | None, checks: Sequence[CheckResult]) -> None:

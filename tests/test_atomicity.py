@@ -78,9 +78,15 @@ def test_concurrent_runs_never_load_a_file_twice(warehouse_url, tmp_path):
         _worker(warehouse_url, tmp_path / f"r{i}", "load", *(pdfs if i == 0 else reversed(pdfs)))
         for i in range(2)
     ]
+    outcomes = []
     for p in procs:
         out, err = p.communicate(timeout=600)
         assert p.returncode == 0, err
+        outcomes += [line.split()[:2] for line in out.splitlines()]
+    # each file counts as loaded in the one worker that loaded it; the other found it loaded meanwhile
+    loaded = sorted(name for name, status in outcomes if status == "loaded")
+    assert loaded == sorted(p.name for p in pdfs)
+    assert sorted(name for name, status in outcomes if status == "skipped") == loaded
     counts = _counts(warehouse_url)
     assert (counts["v_projects"], counts["v_indicator_targets"]) == (21, 218)
     assert (counts["fact_project_budget"], counts["fact_indicator_target"]) == (21, 218)

@@ -1,99 +1,115 @@
-"""The deployment in prefect.yaml, for real: a Prefect server, a process work pool, a worker, a triggered run."""
+"""The deployment in prefect.yaml, for real, as the README deploys it: a Secret block holding the warehouse
+URL, a process work pool, `prefect deploy --all`, a triggered run picked up by a worker. The password of the
+warehouse URL must appear nowhere the API keeps or shows: the deployment, the flow run (parameters, job
+variables), its task runs, logs and artifacts."""
 
 from __future__ import annotations
 
 import os
-import socket
+import re
 import subprocess
 import sys
-import time
+import uuid
 from pathlib import Path
 
 import httpx
-import pytest
 import sqlalchemy as sa
 
-from tests.conftest import NOTICES
+from tests.conftest import NOTICES, new_pg_database
 
 ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
 PREFECT = [sys.executable, "-m", "prefect"]
+SECRET_NAME = "notices-warehouse-url"
+# The README's command that puts the warehouse URL (read from standard input) into the Secret block.
+SAVE_SECRET = (
+    "import sys; from prefect.blocks.system import Secret; "
+    f'Secret(value=sys.stdin.read().strip()).save("{SECRET_NAME}", overwrite=True)'
+)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def test_the_readme_gives_the_secret_command_this_test_runs():
+    assert SAVE_SECRET in README.read_text(encoding="utf-8")
 
 
-@pytest.fixture
-def prefect_server(tmp_path):
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PREFECT_HOME": str(tmp_path / "prefect-home"),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_API_URL": "",
-    }
-    log = (tmp_path / "server.log").open("w")
-    server = subprocess.Popen(
-        [*PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=tmp_path,
-    )
-    api = f"http://127.0.0.1:{port}/api"
-    deadline = time.time() + 180
+def _all(api: str, path: str, body: dict) -> list[dict]:
+    """Every record a filter endpoint returns, page by page."""
+    out: list[dict] = []
     while True:
-        assert server.poll() is None, (tmp_path / "server.log").read_text()
-        try:
-            if httpx.get(f"{api}/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert time.time() < deadline, "Prefect server did not start"
-        time.sleep(1)
-    yield api, env
-    server.terminate()
-    server.wait(timeout=30)
-    log.close()
+        page = httpx.post(f"{api}{path}", json={**body, "offset": len(out), "limit": 200}, timeout=30)
+        page.raise_for_status()
+        out += page.json()
+        if len(page.json()) < 200:
+            return out
 
 
-@pytest.mark.slow
-def test_deploy_trigger_and_worker_run(prefect_server, tmp_path):
-    api, env = prefect_server
-    warehouse = f"sqlite:///{tmp_path / 'scheduled.db'}"
-    env = {
-        **env,
-        "PREFECT_API_URL": api,
-        "NOTICES_WAREHOUSE_URL": warehouse,
-        "NOTICES_SOURCE": str(NOTICES / "notice_006.pdf"),
-    }
+def test_deploy_with_the_warehouse_in_a_secret_and_no_password_anywhere(prefect_harness, pg_server, tmp_path):
+    from prefect.settings import PREFECT_API_URL
 
-    def prefect(*args, timeout=300):
+    api = PREFECT_API_URL.value()
+    password = f"pw-{uuid.uuid4().hex}"  # the server trusts local connections: any password gets in
+    url, drop = new_pg_database(pg_server)
+    secret_url = sa.engine.make_url(url).set(password=password).render_as_string(hide_password=False)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NOTICES_")}
+    env.update(
+        PREFECT_API_URL=api,
+        PREFECT_HOME=str(tmp_path / "prefect-home"),
+        NOTICES_SOURCE=str(NOTICES / "notice_006.pdf"),
+        NOTICES_CACHE_DIR=str(tmp_path / "cache"),
+        NOTICES_RUN_JOURNAL=str(tmp_path / "run-journal.jsonl"),
+    )
+    said: list[str] = []
+
+    def run(*args, stdin=None, timeout=300):
         done = subprocess.run(
-            [*PREFECT, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout
+            args, env=env, cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=timeout
         )
+        said.append(done.stdout + done.stderr)
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
 
-    prefect("work-pool", "create", "notices-local", "--type", "process")
-    prefect("--no-prompt", "deploy", "--all")
-    inspected = prefect("deployment", "inspect", "ingest-notices/daily-notices")
-    assert "Asia/Shanghai" in inspected and "30 6 * * *" in inspected
-    assert "sqlite:///" in inspected  # the URL reached the job's environment, not a flow parameter
-    prefect("deployment", "run", "ingest-notices/daily-notices")
-    prefect("worker", "start", "--pool", "notices-local", "--run-once", timeout=600)
+    try:
+        run(sys.executable, "-c", SAVE_SECRET, stdin=secret_url + "\n")
+        run(*PREFECT, "work-pool", "create", "notices-local", "--type", "process", "--overwrite")
+        run(*PREFECT, "--no-prompt", "deploy", "--all")
+        inspected = run(*PREFECT, "deployment", "inspect", "ingest-notices/daily-notices")
+        assert "Asia/Shanghai" in inspected and "30 6 * * *" in inspected
+        assert SECRET_NAME in inspected and "postgresql" not in inspected
+        assert re.search(r"'limit': 1\b", inspected) and "ENQUEUE" in inspected, inspected
+        run(*PREFECT, "deployment", "run", "ingest-notices/daily-notices")
+        run(*PREFECT, "worker", "start", "--pool", "notices-local", "--run-once", timeout=600)
 
-    engine = sa.create_engine(warehouse)
-    with engine.connect() as c:
-        assert c.execute(sa.text("select count(*) from v_indicator_targets")).scalar_one() == 11
-        run = c.execute(sa.text("select status, flow_run_id from ops_run")).one()
-    engine.dispose()
-    assert run[0] == "completed" and run[1]
-    done = httpx.post(
-        f"{api}/flow_runs/filter",
-        json={"flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}}},
-        timeout=10,
-    ).json()
-    assert [r["id"] for r in done] == [run[1]]
+        # the run read the URL from the secret: the files are in the database only the secret names
+        engine = sa.create_engine(url)
+        with engine.connect() as c:
+            assert c.execute(sa.text("select count(*) from v_indicator_targets")).scalar_one() == 11
+            status, flow_run_id = c.execute(sa.text("select status, flow_run_id from ops_run")).one()
+        engine.dispose()
+        assert status == "completed" and flow_run_id
+
+        (deployment,) = _all(
+            api, "/deployments/filter", {"deployments": {"name": {"any_": ["daily-notices"]}}}
+        )
+        flow_runs = _all(api, "/flow_runs/filter", {"deployments": {"id": {"any_": [deployment["id"]]}}})
+        assert [r["id"] for r in flow_runs if r["state_type"] == "COMPLETED"] == [flow_run_id]
+        (ours,) = [r for r in flow_runs if r["id"] == flow_run_id]
+        assert ours["parameters"]["warehouse_secret"] == SECRET_NAME
+        assert "warehouse" not in ours["parameters"] and not ours["job_variables"].get("env")
+        task_runs = _all(api, "/task_runs/filter", {"flow_runs": {"id": {"any_": [flow_run_id]}}})
+        logs = _all(api, "/logs/filter", {"logs": {"flow_run_id": {"any_": [flow_run_id]}}})
+        artifacts = _all(api, "/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [flow_run_id]}}})
+        assert task_runs and artifacts
+        masked = sa.engine.make_url(secret_url).render_as_string(hide_password=True)
+        assert any(masked in log["message"] for log in logs)  # the logs are there, with the URL masked
+        records = {
+            "deployment": deployment,
+            "flow runs": flow_runs,
+            "task runs": task_runs,
+            "logs": logs,
+            "artifacts": artifacts,
+            "command output": said,
+        }
+        for what, record in records.items():
+            assert password not in repr(record), f"the warehouse password is in the {what}"
+    finally:
+        drop()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -56,6 +58,100 @@ def test_samples_match_ground_truth_and_rerun_skips(run, warehouse_url):
         == counts
     )
     assert _rows(warehouse_url, "select status, count(*) from ops_run group by status") == [("completed", 2)]
+
+
+def test_overlapping_runs_count_each_file_in_the_run_that_loaded_it(run, warehouse_url, monkeypatch):
+    """Run A lists its files as new, then run B ingests them all before A records any: B counts them, A
+    finds each one recorded meanwhile and logs it skipped instead of counting it a second time."""
+    files = [NOTICES / f"notice_00{i}.pdf" for i in (1, 2, 3)] + [min(REAL.glob("*.pdf"))]
+    real_split = ingest.split_known
+    runs: dict[str, object] = {}
+
+    def split_then_let_another_run_in(engine, srcs, retry_rejected=False):
+        todo, known = real_split(engine, srcs, retry_rejected)
+        if not runs:  # run A: run B whole before A goes on (a thread of its own: a flow run of its own)
+            runs["B"] = None
+            other = threading.Thread(target=lambda: runs.update(B=run(files, warehouse_url)))
+            other.start()
+            other.join()
+        return todo, known
+
+    monkeypatch.setattr(ingest, "split_known", split_then_let_another_run_in)
+    a = run(files, warehouse_url)
+    b = runs["B"]
+    assert (b.files, b.skipped, b.by_status) == (4, 0, {"loaded": 3, "no_targets": 1})
+    assert (a.files, a.skipped, a.by_status) == (4, 4, {})
+    assert {r["status"] for r in a.results} == {"skipped"}
+    assert all("meanwhile" in r["reason"] for r in a.results)
+    recorded = [
+        (run_id, json.loads(counts) if isinstance(counts, str) else counts, skipped)
+        for run_id, counts, skipped in _rows(
+            warehouse_url, "select run_id, counts, files_skipped from ops_run order by run_id"
+        )
+    ]
+    assert recorded == [(a.run_id, {}, 4), (b.run_id, {"loaded": 3, "no_targets": 1}, 0)]
+    events = _rows(
+        warehouse_url,
+        "select run_id, status, count(*) from ops_file_event group by run_id, status order by 1, 2",
+    )
+    assert events == [(a.run_id, "skipped", 4), (b.run_id, "loaded", 3), (b.run_id, "no_targets", 1)]
+    assert _rows(warehouse_url, "select count(*) from v_source_files where status = 'loaded'") == [(3,)]
+
+
+def test_a_run_that_cannot_reach_the_warehouse_is_journaled_then_recorded(run, tmp_path, monkeypatch):
+    """The warehouse cannot be opened (its folder is missing): after the retries the flow run fails with
+    the reason in its final state and the run goes into the run journal; the next run that reaches the
+    warehouse writes it into ops_run before its own."""
+    import httpx
+    from prefect.settings import PREFECT_API_URL
+
+    from load.db import WarehouseError
+
+    path = tmp_path / "run-journal.jsonl"
+    monkeypatch.setenv("NOTICES_RUN_JOURNAL", str(path))
+    folder = tmp_path / "not-yet"
+    url = f"sqlite:///{folder / 'w.db'}"
+    with pytest.raises(WarehouseError, match="warehouse unreachable") as failed:
+        run([NOTICES / "notice_001.pdf"], url)
+    assert "run journal" in str(failed.value)
+    (entry,) = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert entry["sources"] == [str(NOTICES / "notice_001.pdf")] and entry["warehouse"] == url
+    state = httpx.get(f"{PREFECT_API_URL.value()}/flow_runs/{entry['flow_run_id']}", timeout=10).json()[
+        "state"
+    ]
+    assert state["type"] == "FAILED"
+    assert "warehouse unreachable" in state["message"] and "run journal" in state["message"]
+
+    folder.mkdir()
+    assert run([NOTICES / "notice_001.pdf"], url).by_status == {"loaded": 1}
+    runs = _rows(url, "select status, flow_run_id, error from ops_run order by run_id")
+    assert [r[0] for r in runs] == ["failed", "completed"]
+    assert runs[0][1] == entry["flow_run_id"] and entry["reason"] in runs[0][2]
+    assert path.read_text(encoding="utf-8") == ""
+
+
+def test_the_warehouse_url_comes_from_the_named_secret(prefect_harness, tmp_path, monkeypatch):
+    """`warehouse_secret` names a Secret block holding the URL; a missing block fails the run with the
+    reason, into the run journal under the block's name."""
+    from prefect.blocks.system import Secret
+
+    from load.db import WarehouseError
+
+    path = tmp_path / "run-journal.jsonl"
+    monkeypatch.setenv("NOTICES_RUN_JOURNAL", str(path))
+    monkeypatch.delenv("NOTICES_WAREHOUSE_URL", raising=False)
+    url = f"sqlite:///{tmp_path / 'secret.db'}"
+    Secret(value=url).save("notices-test-warehouse", overwrite=True)
+    sources = [str(NOTICES / "notice_001.pdf")]
+    try:
+        summary = ingest.ingest_notices(sources=sources, warehouse_secret="notices-test-warehouse")
+        with pytest.raises(WarehouseError, match="warehouse secret 'no-such-block' could not be read"):
+            ingest.ingest_notices(sources=sources, warehouse_secret="no-such-block")
+    finally:
+        resources.close_resources()
+    assert summary.by_status == {"loaded": 1} and _rows(url, "select count(*) from v_projects") == [(1,)]
+    (entry,) = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert (entry["warehouse"], entry["secret"]) == (None, "no-such-block")
 
 
 def test_real_budget_pdfs_load_no_projects(run, tmp_path):
@@ -201,6 +297,24 @@ def test_cli_ingest_and_status(tmp_path):
     status = _cli("status", "--warehouse", url)
     assert status.returncode == 0 and "loaded       2" in status.stdout, status.stdout + status.stderr
     assert "files 2, skipped 2: nothing new" in status.stdout
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://nobody:secretpw@127.0.0.1:1/none", "sqlite:////nonexistent-folder/w.db"]
+)
+def test_cli_unreachable_warehouse_exits_non_zero(url, tmp_path):
+    journal = tmp_path / "run-journal.jsonl"
+    env = {"NOTICES_RUN_JOURNAL": str(journal)}
+    done = _cli("ingest", str(SEED), "--warehouse", url, env=env)
+    assert done.returncode == 2 and done.stderr.startswith("error: ")
+    assert "secretpw" not in done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    # the refused run is in the run journal (password masked), and `notices status` shows it
+    (entry,) = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
+    assert entry["sources"] == [str(SEED)] and entry["reason"] in done.stderr
+    assert "secretpw" not in journal.read_text(encoding="utf-8")
+    status = _cli("status", "--warehouse", url, env=env)
+    assert status.returncode == 2 and "not yet in it" in status.stderr and str(SEED) in status.stderr
 
 
 @pytest.mark.slow

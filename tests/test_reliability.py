@@ -218,3 +218,57 @@ def test_database_fault_is_retried_then_recorded_failed_and_retried_next_run(
     with engine.connect() as c:
         assert c.execute(sa.text("select count(*) from v_projects")).scalar_one() == 2
     engine.dispose()
+
+
+def test_a_refused_connection_wrapped_by_ensure_schema_is_a_database_fault():
+    """`ensure_schema` wraps the refused connection in a WarehouseError: the retry condition of
+    `prepare-warehouse` looks through it; an error of this program's own is not retried."""
+    from prefect.states import Failed
+
+    from flows.ingest import _is_db_fault
+    from load.db import WarehouseError, ensure_schema
+
+    with pytest.raises(WarehouseError) as refused:
+        ensure_schema(make_engine("postgresql://nobody@127.0.0.1:1/none"))
+    assert isinstance(refused.value.__cause__, sa.exc.OperationalError)
+    assert _is_db_fault(None, None, Failed(data=refused.value))
+    assert not _is_db_fault(None, None, Failed(data=WarehouseError("schema is behind")))
+    assert not _is_db_fault(None, None, Failed(data=KeyError("bug")))
+
+
+def test_a_warehouse_that_comes_up_late_is_retried(prefect_harness, pg_server, tmp_path):
+    """The warehouse refuses connections for the first seconds of the run (nothing listens on its port),
+    then comes up: `prepare-warehouse` is retried and the run loads its file."""
+    import httpx
+    from prefect.settings import PREFECT_API_URL
+
+    from flows import ingest, resources
+    from tests.conftest import new_pg_database
+    from tests.helpers.late_proxy import LateProxy
+
+    url, drop = new_pg_database(pg_server)
+    real = sa.engine.make_url(url)
+    try:
+        with LateProxy(real.host or "127.0.0.1", real.port or 5432, delay=4) as proxy:
+            late = real.set(port=proxy.port).render_as_string(hide_password=False)
+            try:
+                summary = ingest.ingest_notices(sources=[str(NOTICES / "notice_001.pdf")], warehouse=late)
+            finally:
+                resources.close_resources()
+        assert summary.by_status == {"loaded": 1}
+        assert proxy.connections >= 1  # everything after the retry went through the late port
+        engine = make_engine(url)
+        with engine.connect() as c:
+            status, flow_run_id = c.execute(sa.text("select status, flow_run_id from ops_run")).one()
+        engine.dispose()
+        assert status == "completed"
+        tasks = httpx.post(
+            f"{PREFECT_API_URL.value()}/task_runs/filter",
+            json={"flow_runs": {"id": {"any_": [flow_run_id]}}},
+            timeout=10,
+        ).json()
+        (prepare,) = [t for t in tasks if t["name"].startswith("prepare-warehouse")]
+        assert prepare["state"]["type"] == "COMPLETED"
+        assert prepare["run_count"] >= 2, prepare  # refused at first, then retried
+    finally:
+        drop()
