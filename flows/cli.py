@@ -77,8 +77,9 @@ def ingest(
     except ValueError as exc:  # a NOTICES_* variable that does not parse
         typer.echo(f"error: invalid setting: {exc}", err=True)
         raise typer.Exit(2) from None
-    # first, so that the Prefect server boots on another core while this process gets ready
-    server = None if dask_address else LocalServer.start_if_needed()
+    # first, so that the Prefect server boots on another core while this process gets ready (a run on Dask
+    # needs it too: the workers report their task runs to it)
+    server = LocalServer.start_if_needed()
     try:
         _ingest(sources, cfg, upgrade, retry_rejected, output, summary_json, dask_address, server)
     finally:
@@ -117,6 +118,8 @@ def _ingest(sources, cfg, upgrade, retry_rejected, output, summary_json, dask_ad
         except ServerError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None
+    if dask_address:
+        _check_dask(dask_address)
     progress = _Progress()
     ingest_module.on_file_done = progress.update
     try:
@@ -149,6 +152,24 @@ def _ingest(sources, cfg, upgrade, retry_rejected, output, summary_json, dask_ad
         progress.close()
         resources.close_resources()
     _finish(summary, url, summary_json)
+
+
+def _check_dask(address: str) -> None:
+    """Before a run on Dask: the workers must reach the run's Prefect API (exit 1 if not, in one line);
+    a line of warning when the per-file time and memory limits cannot hold there."""
+    from flows.scaleout import check_cluster
+
+    api_url = os.environ.get("PREFECT_API_URL")
+    try:
+        check = check_cluster(address, api_url)
+    except OSError as exc:  # no scheduler there
+        typer.echo(f"error: no Dask scheduler answers at {address}: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if problem := check.error(api_url):
+        typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(1)
+    if warning := check.warning():
+        typer.echo(f"warning: {warning}", err=True)
 
 
 def _run_settings(local_server: bool):

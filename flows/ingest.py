@@ -28,6 +28,7 @@ from extract import PARSER_VERSION
 from flows.pipeline import FileResult, Prepared, RunSummary, load_file, log_skipped, read_file, split_known
 from flows.resources import engine_for as _engine
 from flows.resources import extractor_for
+from flows.scaleout import readers_here, release_workers
 from flows.settings import settings
 from flows.sources import SourceFile, iter_sources
 from load import ops
@@ -93,7 +94,8 @@ def skip_known(
 @task(name="prepare-file", task_run_name="read {src.name}", cache_policy=NO_CACHE)
 def prepare(src: SourceFile, job: FileJob) -> Prepared:
     """Read, normalize and check one file in a reader process. Deterministic: not retried."""
-    extractor = extractor_for(job.workers, job.timeout_s, job.memory_mb, job.max_pages, job.output_dir)
+    readers = readers_here(job.workers)  # on a Dask worker: one per worker thread
+    extractor = extractor_for(readers, job.timeout_s, job.memory_mb, job.max_pages, job.output_dir)
     return read_file(src, extractor, logger=get_run_logger(), region=job.region)
 
 
@@ -192,9 +194,11 @@ def ingest_notices(
             results.append(res)
             if on_file_done is not None:
                 on_file_done(res, len(results), len(todo))
+        release_workers(FlowRunContext.get().task_runner)  # Dask: flush to this run's API, keep nothing
         counts = dict(Counter(str(r.status) for r in results))
         finish_run(url, run_id, RunStatus.COMPLETED, counts, len(files), skipped)
     except BaseException as exc:
+        release_workers(FlowRunContext.get().task_runner)
         try:
             finish_run(
                 url,
