@@ -300,7 +300,8 @@ def status(
     from load.db import WarehouseError
 
     try:
-        typer.echo(status_report(settings(warehouse_url=warehouse).warehouse_url, runs))
+        cfg = settings(warehouse_url=warehouse)
+        typer.echo(status_report(cfg.warehouse_url, runs, cfg.stale_run_days, cfg.stale_document_days))
     except WarehouseError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
