@@ -142,7 +142,7 @@ def status_report(url: str, runs: int = 5, run_days: float = 2, document_days: f
             out += [
                 "",
                 f"freshness (stale: no completed run for {run_days:g} days, or no new document for "
-                f"{document_days:g} days from a source that delivered before):",
+                f"{document_days:g} days):",
             ]
             fresh = freshness(engine, run_days=run_days, document_days=document_days)
             out += [f"  {fr.line()}" for fr in fresh] or ["  no source run in the last 90 days"]
