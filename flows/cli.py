@@ -307,5 +307,37 @@ def status(
         raise typer.Exit(2) from None
 
 
+alerts_app = typer.Typer(no_args_is_help=True, help="Alerts: Prefect automations (automations.yaml).")
+app.add_typer(alerts_app, name="alerts")
+
+
+@alerts_app.command("deploy")
+def alerts_deploy(
+    block: Annotated[
+        str,
+        typer.Option(
+            help="notification block to alert through, TYPE-SLUG/NAME (e.g. slack-webhook/notices-ops)"
+        ),
+    ],
+    file: Annotated[Path | None, typer.Option(help="automations file [default: automations.yaml]")] = None,
+) -> None:
+    """Create the automations of automations.yaml on the Prefect server PREFECT_API_URL names (replacing
+    those of the same names)."""
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.alerts import AUTOMATIONS_FILE, AlertsError, deploy_automations
+
+    if not PREFECT_API_URL.value():
+        typer.echo("error: automations live on a Prefect server: set PREFECT_API_URL to it", err=True)
+        raise typer.Exit(2)
+    try:
+        created = deploy_automations(block, file or AUTOMATIONS_FILE)
+    except AlertsError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    for name, automation_id in created:
+        typer.echo(f"automation {name}: {automation_id}")
+
+
 if __name__ == "__main__":
     app()

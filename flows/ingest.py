@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from contracts.records import NoticeMeta
 from contracts.statuses import ATTENTION_STATUSES, FileStatus, RunStatus
 from extract import PARSER_VERSION
+from flows.alerts import emit_attention
 from flows.pipeline import FileResult, Prepared, RunSummary, load_file, log_skipped, read_file, split_known
 from flows.resources import engine_for as _engine
 from flows.resources import extractor_for
@@ -213,6 +214,7 @@ def ingest_notices(
             logger.warning("could not mark run %s failed", run_id)
         raise
     _publish_artifacts(run_id, results, skipped)
+    emit_attention(run_id, str(flow_run.get_id() or ""), results, cfg.alert_files)  # automations.yaml
     return RunSummary(
         run_id=run_id,
         files=len(files),
