@@ -82,8 +82,9 @@ def ingest(
     if unchanged is not None:  # nothing new: recorded in the warehouse, no orchestration needed
         _finish(unchanged, cfg.warehouse_url, summary_json)
         return
-    # now, so that the Prefect server boots on another core while this process gets ready
-    server = None if dask_address else LocalServer.start_if_needed()
+    # now, so that the Prefect server boots on another core while this process gets ready (a run on Dask
+    # needs it too: the workers report their task runs to it)
+    server = LocalServer.start_if_needed()
     try:
         _ingest(
             sources, cfg, upgrade, retry_rejected, output, summary_json, dask_address, server, schema_current
@@ -180,6 +181,8 @@ def _ingest(
             server.wait_ready()
         except ServerError as exc:
             _fail(str(exc), 1)
+    if dask_address:
+        _check_dask(dask_address)
     progress = _Progress()
     ingest_module.on_file_done = progress.update
     try:
@@ -222,6 +225,22 @@ def _drain_to_server() -> None:
 
     for worker in (APILogWorker, EventsWorker):
         worker.drain_all(timeout=5, at_exit=False)
+
+
+def _check_dask(address: str) -> None:
+    """Before a run on Dask: the workers must reach the run's Prefect API (exit 1 if not, in one line);
+    a line of warning when the per-file time and memory limits cannot hold there."""
+    from flows.scaleout import check_cluster
+
+    api_url = os.environ.get("PREFECT_API_URL")
+    try:
+        check = check_cluster(address, api_url)
+    except OSError as exc:  # no scheduler there
+        _fail(f"no Dask scheduler answers at {address}: {exc}", 1)
+    if problem := check.error(api_url):
+        _fail(problem, 1)
+    if warning := check.warning():
+        typer.echo(f"warning: {warning}", err=True)
 
 
 def _run_settings(local_server: bool):
@@ -366,10 +385,46 @@ def status(
 
     try:
         cfg = settings(warehouse_url=warehouse)
-        typer.echo(status_report(cfg.warehouse_url, runs, cfg.journal_path))
+        typer.echo(
+            status_report(
+                cfg.warehouse_url, runs, cfg.journal_path, cfg.stale_run_days, cfg.stale_document_days
+            )
+        )
     except WarehouseError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+
+
+alerts_app = typer.Typer(no_args_is_help=True, help="Alerts: Prefect automations (automations.yaml).")
+app.add_typer(alerts_app, name="alerts")
+
+
+@alerts_app.command("deploy")
+def alerts_deploy(
+    block: Annotated[
+        str,
+        typer.Option(
+            help="notification block to alert through, TYPE-SLUG/NAME (e.g. slack-webhook/notices-ops)"
+        ),
+    ],
+    file: Annotated[Path | None, typer.Option(help="automations file [default: automations.yaml]")] = None,
+) -> None:
+    """Create the automations of automations.yaml on the Prefect server PREFECT_API_URL names (replacing
+    those of the same names)."""
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.alerts import AUTOMATIONS_FILE, AlertsError, deploy_automations
+
+    if not PREFECT_API_URL.value():
+        typer.echo("error: automations live on a Prefect server: set PREFECT_API_URL to it", err=True)
+        raise typer.Exit(2)
+    try:
+        created = deploy_automations(block, file or AUTOMATIONS_FILE)
+    except AlertsError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    for name, automation_id in created:
+        typer.echo(f"automation {name}: {automation_id}")
 
 
 if __name__ == "__main__":

@@ -27,10 +27,12 @@ from contracts.records import NoticeMeta
 from contracts.statuses import ATTENTION_STATUSES, SKIPPED, FileStatus, RunStatus
 from extract import PARSER_VERSION
 from flows import journal
+from flows.alerts import emit_attention
 from flows.pipeline import FileResult, Prepared, load_file, read_file
 from flows.resources import engine_for as _engine
 from flows.resources import extractor_for
 from flows.runs import RunSummary, log_skipped, split_known
+from flows.scaleout import readers_here, release_workers
 from flows.settings import settings
 from flows.sources import SourceFile, iter_sources
 from load import ops
@@ -102,7 +104,8 @@ def skip_known(
 @task(name="prepare-file", task_run_name="read {src.name}", cache_policy=NO_CACHE)
 def prepare(src: SourceFile, job: FileJob) -> Prepared:
     """Read, normalize and check one file in a reader process. Deterministic: not retried."""
-    extractor = extractor_for(job.workers, job.timeout_s, job.memory_mb, job.max_pages, job.output_dir)
+    readers = readers_here(job.workers)  # on a Dask worker: one per worker thread
+    extractor = extractor_for(readers, job.timeout_s, job.memory_mb, job.max_pages, job.output_dir)
     return read_file(src, extractor, logger=get_run_logger(), region=job.region)
 
 
@@ -222,6 +225,7 @@ def ingest_notices(
             results.append(res)
             if on_file_done is not None:
                 on_file_done(res, len(results), len(todo))
+        release_workers(FlowRunContext.get().task_runner)  # Dask: flush to this run's API, keep nothing
         # a file another run recorded meanwhile counts there: here it is unchanged, like the known ones
         skipped = known + sum(r.status == SKIPPED for r in results)
         counts = _by_status(results)
@@ -234,6 +238,7 @@ def ingest_notices(
             sum(r.indicators for r in results),
         )
     except BaseException as exc:
+        release_workers(FlowRunContext.get().task_runner)
         try:
             finish_run(
                 url,
@@ -248,6 +253,7 @@ def ingest_notices(
             logger.warning("could not mark run %s failed", run_id)
         raise
     _publish_artifacts(run_id, results, skipped)
+    emit_attention(run_id, str(flow_run.get_id() or ""), results, cfg.alert_files)  # automations.yaml
     return RunSummary(
         run_id=run_id,
         files=len(files),

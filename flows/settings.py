@@ -18,7 +18,8 @@ DEFAULT_WAREHOUSE_URL = "sqlite:///warehouse.db"
 class Settings(BaseSettings):
     """`NOTICES_WAREHOUSE_URL`, `NOTICES_CACHE_DIR`, `NOTICES_FILE_TIMEOUT`, `NOTICES_WORKER_MEMORY_MB`,
     `NOTICES_MAX_PAGES`, `NOTICES_WORKERS` (default: `default_workers()`), `NOTICES_REGION`,
-    `NOTICES_RUN_JOURNAL` (default: `run-journal.jsonl` beside the cache folder)."""
+    `NOTICES_RUN_JOURNAL` (default: `run-journal.jsonl` beside the cache folder);
+    `NOTICES_STALE_RUN_DAYS`, `NOTICES_STALE_DOCUMENT_DAYS` (freshness), `NOTICES_ALERT_FILES` (alerts)."""
 
     model_config = SettingsConfigDict(env_prefix="NOTICES_", extra="ignore")
 
@@ -33,6 +34,15 @@ class Settings(BaseSettings):
         description="reader processes working in parallel (default: one per core, as memory allows)",
     )
     region: str | None = Field(None, description="region of the sources' documents that name none (北京市 …)")
+    stale_run_days: float = Field(
+        2.0, gt=0, description="a source without a completed run this long is stale"
+    )
+    stale_document_days: float = Field(
+        30.0, gt=0, description="a source that delivered documents before and none new this long is stale"
+    )
+    alert_files: int = Field(
+        1, ge=0, description="quarantined + failed files of one run that emit the attention event (0: never)"
+    )
     run_journal: Path | None = Field(
         None, description="runs that failed before reaching the warehouse (JSON lines; see flows.journal)"
     )
