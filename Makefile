@@ -22,9 +22,10 @@ run: sync
 test: sync
 	$(UV) run --frozen pytest -m "not libreoffice"
 
-## The edit-test loop: every unit and reader test, without the `slow` end-to-end runs (Prefect flows, load workers).
+## The edit-test loop: every unit and reader test, without the `slow` end-to-end runs (Prefect flows, load workers),
+## spread over the machine's cores (pytest-xdist).
 test-fast: sync
-	$(UV) run --frozen pytest -m "not slow and not libreoffice"
+	$(UV) run --frozen pytest -n auto -m "not slow and not libreoffice"
 
 ## The fixture generator's second PDF producer: needs LibreOffice (apt-get install libreoffice-writer-nogui);
 ## without it every test fails (tests/conftest.py).

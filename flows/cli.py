@@ -1,4 +1,5 @@
-"""Command line (DESIGN §6, a contract): `notices ingest SOURCE... [--warehouse URL]` and `notices status`."""
+"""Command line (DESIGN §6, a contract): `notices ingest SOURCE... [--warehouse URL]`, `notices status`, and
+`notices alerts deploy` (the Prefect automations of `automations.yaml`)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,10 @@ def ingest(
     warehouse: WarehouseOpt = None,
     workers: Annotated[
         int | None,
-        typer.Option(min=1, help="reader processes working in parallel [default: $NOTICES_WORKERS or 1]"),
+        typer.Option(
+            min=1,
+            help="reader processes working in parallel [default: $NOTICES_WORKERS, else one per core as memory allows]",
+        ),
     ] = None,
     upgrade: Annotated[bool, typer.Option(help="migrate an older warehouse schema automatically")] = True,
     timeout: Annotated[
