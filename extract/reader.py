@@ -807,8 +807,8 @@ class _Cutter:
         merged, first = False, True
         for i in range(r):
             row = rows[i]
-            if c >= len(row) or not any(k < len(row) and row[k] for k in named):
-                continue
+            if c >= len(row) or not any(k < len(row) and row[k] for k in named) or layout.is_grid_header(row):
+                continue  # (not an indicator row)
             merged = merged or row[c] is None
             alone = i + 1 >= len(rows) or c >= len(rows[i + 1]) or rows[i + 1][c] is not None
             if row[c] == "" and alone and not first:  # (the page's first row: a cell continued from above)

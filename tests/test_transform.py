@@ -6,7 +6,7 @@ import pytest
 
 from contracts.text import clean
 from contracts.vocabulary import canonical_level, fits_under
-from transform.document import budget_title, document_facts, named_by_file, year_spoken_of
+from transform.document import budget_title, document_facts, named_by_file, publisher_of, year_spoken_of
 from transform.normalize import (
     MoneyError,
     _missed_code,
@@ -255,6 +255,9 @@ def test_a_code_is_missed_only_where_codes_are_printed(printed, missed):
 
 def test_a_section_heading_is_no_document_title():
     assert budget_title("（二）绩效目标表及说明\n金额单位：万元\n单位编码 单位（项目）名称 资金总额") is None
+    cover = "1.项目支出绩效目标表\n预算2表 潍坊市应急管理局2025年部门整体预算绩效目标申报表\n（2025年度）"
+    assert budget_title(cover) == "预算2表潍坊市应急管理局2025年部门整体预算绩效目标申报表"
+    assert publisher_of(budget_title(cover)) == "潍坊市应急管理局"
 
 
 @pytest.mark.parametrize(

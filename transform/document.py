@@ -28,10 +28,13 @@ _KINDS = [
 FINAL_ACCOUNTS = re.compile(r"决算")
 SELF_EVALUATION_OR_ACCOUNTS = re.compile(r"自评|决算|评价")
 _CONTENTS = re.compile(r"\.{4,}|…{2,}|^\s*第[一二三四五六七八九十]+部分|^\s*目\s*录")
-# a section's heading inside a document (（二）绩效目标表及说明, 三、项目支出绩效目标表): not the document's title
-_SECTION = re.compile(r"^\s*(?:[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、．])")
+# a section's heading inside a document (（二）绩效目标表及说明, 三、项目支出绩效目标表, 1.项目支出绩效目标表): not the
+# document's title
+_SECTION = re.compile(
+    r"^\s*(?:[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．](?!\d))"
+)
 _TITLE_NOISE = re.compile(
-    r"[(（]?汇总[)）]?|附件\d*[:：]?|[(（]?(?:公开|说明)[)）]?|二〇.*$|[一二三四五六七八九十〇]{4}年.*$|[(（]原[^)）]*[)）]?"
+    r"[(（]?汇总[)）]?|附件\d*[:：]?|^(?:预算|部门)?表\d+(?:[-－]\d+)?|^预算\d+表|[(（]?(?:公开|说明)[)）]?|二〇.*$|[一二三四五六七八九十〇]{4}年.*$|[(（]原[^)）]*[)）]?"
 )
 _KIND_TAIL = re.compile(
     r"(?:部门整体(?:支出|预算)?绩效目标(?:申报|公开)?表|(?:部门|单位)(?:预算|决算).*$|预算(?:公开|报表|表).*$|"
