@@ -111,7 +111,7 @@ def test_a_run_that_cannot_reach_the_warehouse_is_journaled_then_recorded(run, t
     monkeypatch.setenv("NOTICES_RUN_JOURNAL", str(path))
     folder = tmp_path / "not-yet"
     url = f"sqlite:///{folder / 'w.db'}"
-    with pytest.raises(WarehouseError, match="warehouse unreachable") as failed:
+    with pytest.raises(WarehouseError, match="warehouse folder .* does not exist") as failed:
         run([NOTICES / "notice_001.pdf"], url)
     assert "run journal" in str(failed.value)
     (entry,) = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
@@ -120,7 +120,7 @@ def test_a_run_that_cannot_reach_the_warehouse_is_journaled_then_recorded(run, t
         "state"
     ]
     assert state["type"] == "FAILED"
-    assert "warehouse unreachable" in state["message"] and "run journal" in state["message"]
+    assert "does not exist" in state["message"] and "run journal" in state["message"]
 
     folder.mkdir()
     assert run([NOTICES / "notice_001.pdf"], url).by_status == {"loaded": 1}

@@ -6,7 +6,14 @@ import pytest
 
 from contracts.text import clean
 from contracts.vocabulary import canonical_level, fits_under
-from transform.document import budget_title, document_facts, named_by_file, publisher_of, year_spoken_of
+from transform.document import (
+    budget_title,
+    document_facts,
+    named_by_file,
+    publisher_of,
+    region_of,
+    year_spoken_of,
+)
 from transform.normalize import (
     MoneyError,
     _missed_code,
@@ -295,3 +302,9 @@ def test_a_budget_that_names_itself_nowhere_takes_its_publisher_from_its_file_na
         "甘肃省",
     )
     assert facts("budget_0001.pdf").publisher is None
+
+
+def test_a_name_that_begins_with_a_level_alone_names_no_region():
+    assert region_of("自治区市场监督管理局") is None
+    assert region_of("自治区市场监督管理局", "乌鲁木齐市财政局") == "乌鲁木齐市"
+    assert region_of("自治区工业和信息化厅") is None

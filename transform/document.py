@@ -123,7 +123,12 @@ def region_of(*names: str | None) -> str | None:
 _NOT_A_REGION = {"自治区", "特别行政区", "地区"}  # a level alone (自治区工业和信息化厅) names no area
 
 
+# a level word alone where a name begins (自治区市场监督管理局, 省财政厅): the body of a region its name leaves out
+_LEVEL_ONLY = re.compile(r"^(?:自治区|特别行政区|省|市|县)")
+
+
 def _region_in(names: tuple[str, ...]) -> str | None:
+    names = tuple(n for n in names if not _LEVEL_ONLY.match(n))
     for name in names:
         if _NATIONAL.search(name):
             return "中央"
