@@ -275,6 +275,7 @@ def test_a_section_heading_is_no_document_title():
         ("北京_审计局_附件2：北京市审计局2026年度部门预算报表.pdf", "北京市审计局"),
         ("2026年部门预算.pdf", None),
         ("budget_0001.pdf", None),
+        ("第三部分_其他说明.pdf", None),
     ],
 )
 def test_a_file_name_may_name_the_publisher(file_name, publisher):

@@ -99,7 +99,10 @@ def publisher_of(title: str | None) -> str | None:
     return text if len(text) >= 3 else None
 
 
-_NAME = re.compile(r"[\u4e00-\u9fff（）()]{3,40}")
+# a body's name: Chinese, ending as a government body's or unit's name does
+_NAME = re.compile(
+    r"[\u4e00-\u9fff（）()]{2,40}(?:局|厅|委|委员会|部|署|院|中心|办公室|办|会|所|站|队|馆|处|室|社|校|园|场|团|府|台|库|监狱)"
+)
 
 
 def named_by_file(file_name: str | None) -> str | None:
