@@ -11,16 +11,15 @@ the host. The next run that reaches that warehouse writes the lines for it into 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
 import os
 import socket
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import Engine
 
+from flows.locks import file_lock
 from load.db import masked
 from load.ops import record_failed_run
 
@@ -115,13 +114,6 @@ def _read(path: Path) -> list[dict]:
     return out
 
 
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def _locked(path: Path):
     """One process at a time reads or rewrites the journal (a lock file beside it)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.with_name(path.name + ".lock").open("w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    return file_lock(path.with_name(path.name + ".lock"))

@@ -8,7 +8,6 @@ propagate; a file is never half-loaded.
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import time
 from contextlib import contextmanager
@@ -24,6 +23,7 @@ from expectations.gate import QualityGate, failed_errors, quarantine_reason
 from extract import PARSER_VERSION
 from extract.errors import ExtractError, ReaderBug
 from extract.isolated import Extractor, read_guarded, reader_bug
+from flows.locks import file_lock
 from flows.sources import SourceFile
 from load.facts import load_notice
 from load.ops import log_file, record_outcome
@@ -143,20 +143,9 @@ def _normalize_and_check(
         prep.checks = gate.run(prep.frames, timings=clock.stages)
         if docs_dir and failed_errors(prep.checks):
             # reader processes share one docs site (and its index.html)
-            with clock.stage("gate"), _docs_lock(Path(docs_dir)):
+            with clock.stage("gate"), file_lock(Path(docs_dir) / ".lock"):
                 gate.write_docs(prep.frames, label or Path(path).name, prep.checks)
     return prep
-
-
-@contextmanager
-def _docs_lock(docs_dir: Path):
-    docs_dir.mkdir(parents=True, exist_ok=True)
-    with (docs_dir / ".lock").open("w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def read_file(

@@ -54,13 +54,6 @@ def upsert_document(
     ).scalar_one()
 
 
-def current_status(conn: Connection, sha256: str) -> FileStatus | None:
-    status = conn.execute(
-        select(DimSourceDocument.status).where(DimSourceDocument.sha256 == sha256)
-    ).scalar_one_or_none()
-    return None if status is None else FileStatus(status)
-
-
 def recorded_meanwhile(conn: Connection, sha256: str, run_id: int | None) -> tuple[FileStatus, str] | None:
     """The status another run recorded for this file while this run was reading it, and the reason to log
     for skipping it; None when this run records the file itself. Call it under the load lock.
