@@ -36,7 +36,7 @@ from flows.scaleout import readers_here, release_workers
 from flows.settings import settings
 from flows.sources import SourceFile, iter_sources
 from load import ops
-from load.db import WarehouseError, ensure_schema, masked, now
+from load.db import WarehouseError, ensure_schema, first_line, masked, now
 
 # Called with each finished file; the CLI sets it to drive a progress bar (not a flow parameter).
 on_file_done: Callable[[FileResult, int, int], None] | None = None
@@ -291,7 +291,7 @@ def _secret_url(name: str) -> str:
         value = Secret.load(name).get()
     except Exception as exc:
         raise WarehouseError(
-            f"warehouse secret {name!r} could not be read: {type(exc).__name__}: {_first_line(exc)}"
+            f"warehouse secret {name!r} could not be read: {type(exc).__name__}: {first_line(exc)}"
         ) from None
     if not isinstance(value, str) or "://" not in value:
         raise WarehouseError(f"warehouse secret {name!r} does not hold a database URL")
@@ -303,7 +303,7 @@ def _failed_early(
 ) -> WarehouseError:
     """A run the warehouse cannot record: written to the run journal, and the error the flow run ends
     with (its final state's message says why, and where the run is recorded)."""
-    reason = str(exc) if isinstance(exc, WarehouseError) else f"{type(exc).__name__}: {_first_line(exc)}"
+    reason = str(exc) if isinstance(exc, WarehouseError) else f"{type(exc).__name__}: {first_line(exc)}"
     entry = journal.record(
         journal_path, sources, url, reason, started, str(flow_run.get_id() or "") or None, secret
     )
@@ -314,10 +314,6 @@ def _failed_early(
         else f"the run journal {journal_path} could not be written either"
     )
     return WarehouseError(f"{reason} ({where})")
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
 
 
 def _in_flight_limit(workers: int) -> int | None:

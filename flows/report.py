@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import Engine, desc, func, select
 
 from contracts.statuses import ATTENTION_STATUSES, FileStatus, RunStatus
-from load.db import WarehouseError, check_openable, current_revision, make_engine, masked, now
+from load.db import WarehouseError, check_openable, current_revision, first_line, make_engine, masked, now
 from load.models import DimSourceDocument, OpsFileEvent, OpsQualityResult, OpsRun
 
 WINDOW_DAYS = 90  # without a list of sources: those run within this many days
@@ -139,9 +139,7 @@ def status_report(
             revision = current_revision(engine)
         except Exception as exc:
             raise WarehouseError(
-                "\n".join(
-                    [f"warehouse unreachable at {masked(url)}: {str(exc).splitlines()[0]}", *head]
-                ).rstrip()
+                "\n".join([f"warehouse unreachable at {masked(url)}: {first_line(exc)}", *head]).rstrip()
             ) from exc
         if revision is None:
             return "\n".join([*head, f"warehouse {masked(url)} is empty: run `notices ingest` first"])
@@ -170,7 +168,7 @@ def status_report(
                 f"{document_days:g} days):",
             ]
             fresh = freshness(engine, run_days=run_days, document_days=document_days)
-            out += [f"  {fr.line()}" for fr in fresh] or ["  no source run in the last 90 days"]
+            out += [f"  {fr.line()}" for fr in fresh] or [f"  no source run in the last {WINDOW_DAYS} days"]
             out += ["", "files by status:"]
             rows = conn.execute(
                 select(DimSourceDocument.status, func.count()).group_by(DimSourceDocument.status)

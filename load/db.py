@@ -157,7 +157,7 @@ def schema_is_current(engine: Engine) -> bool:
             stored = [row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))]
     except Exception as exc:  # connection refused, bad credentials, unknown database …
         raise WarehouseError(
-            f"warehouse unreachable at {masked(str(engine.url))}: {_first_line(exc)}"
+            f"warehouse unreachable at {masked(str(engine.url))}: {first_line(exc)}"
         ) from exc
     head = declared_head()
     return head is not None and stored == [head]
@@ -188,7 +188,7 @@ def ensure_schema(engine: Engine, upgrade: bool = True) -> None:
         current = current_revision(engine)
     except Exception as exc:  # connection refused, bad credentials, unknown database …
         raise WarehouseError(
-            f"warehouse unreachable at {masked(str(engine.url))}: {_first_line(exc)}"
+            f"warehouse unreachable at {masked(str(engine.url))}: {first_line(exc)}"
         ) from exc
     head = head_revision()
     if current == head:
@@ -224,5 +224,6 @@ def upgrade_to(engine: Engine, revision: str) -> None:
                 conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """An error's first line (at most 300 characters), for messages of one line."""
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
