@@ -108,28 +108,46 @@ def _before_start(sources, cfg, upgrade: bool, retry_rejected: bool, dask_addres
     warehouse's schema is current, whether there is anything new. Returns whether the schema is current and
     the summary of a run that found nothing new (None when there is work to do)."""
     from flows.preflight import UsageError, check_scheduler, check_sources
-    from load.db import WarehouseError, check_openable, ensure_schema, make_engine, schema_is_current
+    from load.db import ensure_schema, schema_is_current
 
     try:
         check_sources(sources)
         if dask_address:
             check_scheduler(dask_address)
+    except UsageError as exc:
+        _fail(str(exc), 2)
+
+    def current_and_unchanged(engine):
+        if not schema_is_current(engine):
+            if not upgrade:
+                ensure_schema(engine, upgrade=False)  # says how far behind it is
+            return False, None
+        return True, _nothing_new(cfg, engine, sources, retry_rejected)
+
+    return _on_warehouse(cfg, sources, current_and_unchanged)
+
+
+def _on_warehouse(cfg, sources, step):
+    """`step(engine)` on the run's warehouse; a warehouse that cannot be used ends the command (one line,
+    exit 2) and the run is kept in the run journal."""
+    from load.db import WarehouseError, check_openable, make_engine
+
+    try:
         check_openable(cfg.warehouse_url)
         engine = make_engine(cfg.warehouse_url)
         try:
-            if not schema_is_current(engine):
-                if not upgrade:
-                    ensure_schema(engine, upgrade=False)  # says how far behind it is
-                return False, None
-            _flush_journal(cfg, engine)
-            return True, _unchanged_run(engine, sources, cfg.cache_dir, retry_rejected)
+            return step(engine)
         finally:
             engine.dispose()
-    except UsageError as exc:
-        _fail(str(exc), 2)
     except WarehouseError as exc:
         _journal_failure(cfg, sources, exc)
         _fail(str(exc), 2)
+
+
+def _nothing_new(cfg, engine, sources, retry_rejected: bool):
+    """Earlier failed runs recorded first; then the summary of this run if it finds nothing new, else None."""
+    _flush_journal(cfg, engine)
+    return _unchanged_run(engine, sources, cfg.cache_dir, retry_rejected)
 
 
 def _journal_failure(cfg, sources, exc: Exception) -> None:
@@ -154,19 +172,16 @@ def _flush_journal(cfg, engine) -> None:
 def _ingest(
     sources, cfg, upgrade, retry_rejected, output, summary_json, dask_address, server, schema_current
 ):
-    from load.db import WarehouseError, ensure_schema, make_engine
+    from load.db import WarehouseError, ensure_schema
 
     url = cfg.warehouse_url
     if not schema_current:  # migrated while the server boots; then there may be nothing new after all
-        try:
-            engine = make_engine(url)
+
+        def migrate_and_unchanged(engine):
             ensure_schema(engine, upgrade=upgrade)
-            _flush_journal(cfg, engine)
-            unchanged = _unchanged_run(engine, sources, cfg.cache_dir, retry_rejected)
-            engine.dispose()
-        except WarehouseError as exc:
-            _journal_failure(cfg, sources, exc)
-            _fail(str(exc), 2)
+            return _nothing_new(cfg, engine, sources, retry_rejected)
+
+        unchanged = _on_warehouse(cfg, sources, migrate_and_unchanged)
         if unchanged is not None:
             _finish(unchanged, url, summary_json)
             return
@@ -395,8 +410,7 @@ def status(
             )
         )
     except WarehouseError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        _fail(str(exc), 2)
 
 
 alerts_app = typer.Typer(no_args_is_help=True, help="Alerts: Prefect automations (automations.yaml).")
@@ -420,13 +434,11 @@ def alerts_deploy(
     from flows.alerts import AUTOMATIONS_FILE, AlertsError, deploy_automations
 
     if not PREFECT_API_URL.value():
-        typer.echo("error: automations live on a Prefect server: set PREFECT_API_URL to it", err=True)
-        raise typer.Exit(2)
+        _fail("automations live on a Prefect server: set PREFECT_API_URL to it", 2)
     try:
         created = deploy_automations(block, file or AUTOMATIONS_FILE)
     except AlertsError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        _fail(str(exc), 2)
     for name, automation_id in created:
         typer.echo(f"automation {name}: {automation_id}")
 

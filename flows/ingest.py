@@ -226,8 +226,7 @@ def ingest_notices(
             if on_file_done is not None:
                 on_file_done(res, len(results), len(todo))
         release_workers(FlowRunContext.get().task_runner)  # Dask: flush to this run's API, keep nothing
-        # a file another run recorded meanwhile counts there: here it is unchanged, like the known ones
-        skipped = known + sum(r.status == SKIPPED for r in results)
+        skipped = _skipped(known, results)
         counts = _by_status(results)
         finish_run(url, run_id, RunStatus.COMPLETED, counts, len(files), skipped)
         logger.info(
@@ -246,7 +245,7 @@ def ingest_notices(
                 RunStatus.FAILED,
                 _by_status(results),
                 len(files),
-                known + sum(r.status == SKIPPED for r in results),
+                _skipped(known, results),
                 error=f"{type(exc).__name__}: {exc}"[:1000],
             )
         except Exception:
@@ -276,6 +275,12 @@ def _log_outcome(logger, res: FileResult) -> None:
         f", {res.warnings} data-quality warnings" if res.warnings else "",
         f"; reason: {res.reason}" if res.reason else "",
     )
+
+
+def _skipped(known: int, results: list[FileResult]) -> int:
+    """Files the run left as unchanged: those known before it began, and those another run recorded while
+    this one read them (they count in that run)."""
+    return known + sum(r.status == SKIPPED for r in results)
 
 
 def _by_status(results: list[FileResult]) -> dict[str, int]:
