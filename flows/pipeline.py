@@ -168,16 +168,12 @@ def read_file(
         return Prepared(status=exc.status, reason=exc.reason, traceback=exc.traceback)
 
 
-def load_file(src: SourceFile, prep: Prepared, engine: Engine, run_id: int | None) -> FileResult:
-    """Record what became of one prepared file, or load its notice (one transaction either way)."""
-    clock = _Clock()
-    clock.stages.update(prep.stages)  # stage times as measured where they ran
-    if src.error:
-        log_file(engine, run_id, src.uri, None, FileStatus.FAILED, src.error)
-        return FileResult(file=src.name, sha256="", status=FileStatus.FAILED, reason=src.error)
-    f = src.meta
-    frames = prep.frames
-    meta = NoticeMeta(parser_version=PARSER_VERSION, pages=prep.pages, producer=prep.producer)
+def notice_meta(
+    frames: NoticeFrames | None, pages: int | None = None, producer: str | None = None
+) -> NoticeMeta:
+    """What the warehouse records of a document as a whole: its file's pages and producer, and what its
+    frames say of it (none for a file that yielded no frames)."""
+    meta = NoticeMeta(parser_version=PARSER_VERSION, pages=pages, producer=producer)
     if frames is not None:
         codes = frames.projects["department_code"].dropna()
         meta.title, meta.budget_year, meta.published_on = (
@@ -191,6 +187,19 @@ def load_file(src: SourceFile, prep: Prepared, engine: Engine, run_id: int | Non
             frames.publisher,
             frames.document_kind,
         )
+    return meta
+
+
+def load_file(src: SourceFile, prep: Prepared, engine: Engine, run_id: int | None) -> FileResult:
+    """Record what became of one prepared file, or load its notice (one transaction either way)."""
+    clock = _Clock()
+    clock.stages.update(prep.stages)  # stage times as measured where they ran
+    if src.error:
+        log_file(engine, run_id, src.uri, None, FileStatus.FAILED, src.error)
+        return FileResult(file=src.name, sha256="", status=FileStatus.FAILED, reason=src.error)
+    f = src.meta
+    frames = prep.frames
+    meta = notice_meta(frames, prep.pages, prep.producer)
 
     def result(status: FileStatus, reason: str | None = None, **kw) -> FileResult:
         return FileResult(

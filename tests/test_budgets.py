@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from contracts.records import FileMeta, NoticeMeta
+from contracts.records import FileMeta
 from expectations.gate import QualityGate, failed_errors
-from extract import PARSER_VERSION
 from extract.reader import read_notice
+from flows.pipeline import notice_meta
 from load.db import ensure_schema, make_engine
 from load.facts import load_notice
 from tests.conftest import FIXTURES
@@ -54,15 +54,7 @@ def _load(pdfs: list[Path], url: str) -> list[str]:
         if failed:
             errors += failed
             continue
-        meta = NoticeMeta(
-            parser_version=PARSER_VERSION,
-            title=frames.title,
-            budget_year=frames.budget_year,
-            region=frames.region,
-            publisher=frames.publisher,
-            document_kind=frames.document_kind,
-        )
-        load_notice(engine, FileMeta(f"{i:064d}", pdf.name, str(pdf), 1), meta, frames, None)
+        load_notice(engine, FileMeta(f"{i:064d}", pdf.name, str(pdf), 1), notice_meta(frames), frames, None)
     engine.dispose()
     return errors
 

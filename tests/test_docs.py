@@ -17,8 +17,8 @@ import pytest
 import sqlalchemy as sa
 
 from contracts.records import CheckResult, FileMeta, NoticeMeta
-from extract import PARSER_VERSION
 from extract.reader import read_notice
+from flows.pipeline import notice_meta
 from load.db import ensure_schema, make_engine
 from load.facts import load_notice
 from load.ops import finish_run, log_file, record_outcome, start_run
@@ -180,24 +180,6 @@ def _file(name: str, payload: bytes) -> FileMeta:
     )
 
 
-def _meta(raw, frames, **overrides) -> NoticeMeta:
-    codes = frames.projects["department_code"].dropna()
-    values = dict(
-        parser_version=PARSER_VERSION,
-        region=frames.region,
-        publisher=frames.publisher,
-        document_kind=frames.document_kind,
-        pages=raw.pages,
-        producer=raw.producer,
-        title=frames.title,
-        budget_year=frames.budget_year,
-        department_code=str(codes.mode().iloc[0]) if len(codes) else None,
-        published_on=frames.published_on,
-    )
-    values.update(overrides)
-    return NoticeMeta(**values)
-
-
 @pytest.fixture(scope="module")
 def notices() -> dict[str, Notice]:
     """The 9 sample notices, read and normalised once."""
@@ -205,7 +187,7 @@ def notices() -> dict[str, Notice]:
     for path in sorted(NOTICES.glob("*.pdf")):
         raw = read_notice(path)
         frames = normalize(raw)
-        out[path.name] = Notice(path, _meta(raw, frames), frames)
+        out[path.name] = Notice(path, notice_meta(frames, raw.pages, raw.producer), frames)
     assert len(out) == 9 and SEED.name in out
     return out
 
@@ -218,7 +200,7 @@ def budgets() -> dict[str, Notice]:
         path = FIXTURES / "budgets" / name
         raw = read_notice(path)
         frames = normalize(raw)
-        out[name] = Notice(path, _meta(raw, frames), frames)
+        out[name] = Notice(path, notice_meta(frames, raw.pages, raw.producer), frames)
     return out
 
 
