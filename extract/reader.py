@@ -777,6 +777,10 @@ class _Cutter:
         LEVEL_BELOW."""
         assert self.roles is not None
         rows = block.rows or []
+        # a blank 一级指标 whose row's 二级指标 goes on from the row above goes on too (the 二级指标's first
+        # column: a cell merged across its columns leaves the others None)
+        level2_at = self.roles.index("level2") if "level2" in self.roles else len(rows[r])
+        level2_goes_on = level2_at < len(rows[r]) and rows[r][level2_at] is None
         for c, role in enumerate(self.roles):
             if role not in ("level1", "level2") or c >= len(rows[r]) or cells.get(role):
                 continue
@@ -786,12 +790,12 @@ class _Cutter:
                 continue
             below = [row[c] if c < len(row) else None for row in rows[r + 1 :]]
             # the table's last row, in a column whose levels are merged cells: a blank cell there is a merged
-            # cell the page break cut, unless the row's 二级指标 goes on from the row above (then so does its
-            # 一级指标)
-            # (the 二级指标's first column: a cell merged across its columns leaves the others None)
-            level2_at = self.roles.index("level2") if "level2" in self.roles else len(rows[r])
-            level2_goes_on = role == "level1" and level2_at < len(rows[r]) and rows[r][level2_at] is None
-            last_cut = not below and self._merged_levels_above(rows, r, c) and not level2_goes_on
+            # cell the page break cut
+            last_cut = (
+                not below
+                and not (role == "level1" and level2_goes_on)
+                and self._merged_levels_above(rows, r, c)
+            )
             if rows[r][c] == "" and (
                 (r, c) in block.open or (below and all(x is None for x in below)) or last_cut
             ):
